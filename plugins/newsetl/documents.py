@@ -1,0 +1,128 @@
+"""The parse step's row work: raw fetches in, documents and a fetch log out."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+
+from newsetl import schema
+from newsetl.dates import parse_datetime_text
+from newsetl.language import detect_language
+from newsetl.parse import ParsedDocument, ParseError, parse_html, parse_text_dump
+from newsetl.urls import canonicalize_url
+
+FETCH_LOG: dict[str, pl.DataType] = {
+    "run_id": pl.String(),
+    "origin": pl.String(),
+    "final_url": pl.String(),
+    "kind": pl.String(),
+    "source": pl.String(),
+    "status": pl.String(),  # parsed | listing | fetch_failed | parse_failed
+    "http_status": pl.Int32(),
+    "reason": pl.String(),
+    "fetched_at": schema.UTC_TS,
+}
+
+LISTING_KINDS = frozenset({"feed", "sitemap", "listing"})
+
+
+def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Documents (schema.DOCUMENTS) and one fetch-log row per raw row, with its outcome."""
+    documents: list[dict[str, Any]] = []
+    log: list[dict[str, Any]] = []
+    for row in raw.iter_rows(named=True):
+        entry = {key: row[key] for key in ("origin", "final_url", "kind", "source", "http_status")}
+        entry.update(run_id=run_id, fetched_at=row["fetched_at"], reason=row["reason"])
+        if row["status"] != "ok":
+            entry["status"] = "fetch_failed"
+        elif row["kind"] in LISTING_KINDS:
+            entry["status"] = "listing"
+        else:
+            try:
+                documents.append(parse_row(row))
+                entry["status"] = "parsed"
+            except ParseError as exc:
+                entry.update(status="parse_failed", reason=str(exc))
+        log.append(entry)
+    docs = pl.DataFrame(documents, schema=schema.DOCUMENTS) if documents else schema.empty(schema.DOCUMENTS)
+    return docs, pl.DataFrame(log, schema=FETCH_LOG) if log else schema.empty(FETCH_LOG)
+
+
+def parse_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One raw row as a document; raises ParseError with a one-line reason."""
+    content: bytes = row["content"] or b""
+    kind = row["kind"]
+    is_url = str(row["final_url"] or "").startswith(("http://", "https://"))
+    external_id = None
+    source = row["source"]
+    if kind == "html":
+        parsed = parse_html(
+            content, url=row["final_url"] if is_url else None, content_type=row["content_type"]
+        )
+    elif kind == "text":
+        parsed = parse_text_dump(content, origin=row["origin"])
+    elif kind == "jsonl":
+        parsed, external_id, source = parse_jsonl_line(content, default_source=source)
+    else:
+        raise ParseError(f"cannot parse a {kind!r} row")
+    if not parsed.body.strip():
+        raise ParseError("empty body")
+    return {
+        "origin": row["origin"],
+        "url": parsed.url,
+        "source": source,
+        "external_id": external_id,
+        "title": parsed.title,
+        "author": parsed.author,
+        "published_at": parsed.published_at,
+        "fetched_at": row["fetched_at"],
+        "language": parsed.language,
+        "body": parsed.body,
+    }
+
+
+def parse_jsonl_line(
+    line: bytes, *, default_source: str | None
+) -> tuple[ParsedDocument, str | None, str | None]:
+    """A JSONL article: `body` required; id, url, title, author, published_at, source, language."""
+    try:
+        record = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ParseError(f"invalid JSON: {exc.__class__.__name__}") from exc
+    if not isinstance(record, dict):
+        raise ParseError("JSON line is not an object")
+    body = record.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise ParseError("JSON article has no body")
+    published = _published(record.get("published_at"))
+    url = record.get("url")
+    language = record.get("language") or detect_language(body)
+    parsed = ParsedDocument(
+        title=_text(record.get("title")),
+        author=_text(record.get("author")),
+        published_at=published,
+        language=str(language).lower()[:2] if language else None,
+        body=body.strip(),
+        url=canonicalize_url(url) if isinstance(url, str) and url.startswith("http") else None,
+    )
+    external = record.get("id")
+    return parsed, str(external) if external is not None else None, _text(record.get("source")) or default_source
+
+
+def _published(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return parse_datetime_text(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None

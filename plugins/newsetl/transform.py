@@ -1,0 +1,52 @@
+"""Pure Polars transforms from parsed documents to the contract's `articles` table."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import polars as pl
+
+from newsetl import schema
+
+_SPACE = re.compile(r"\s+")
+
+
+def content_hash(body: str) -> str:
+    """SHA-256 of the body with whitespace folded: the same text hashes the same."""
+    return hashlib.sha256(_SPACE.sub(" ", body).strip().encode("utf-8")).hexdigest()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def article_key(url: str | None, source: str | None, external_id: str | None, body_hash: str) -> str:
+    """What makes an article the same article: its canonical URL, else the source's id, else its text."""
+    if url:
+        return f"url:{url}"
+    if external_id:
+        return f"id:{source or ''}:{external_id}"
+    return f"hash:{body_hash}"
+
+
+def build_articles(documents: pl.DataFrame) -> pl.DataFrame:
+    """Stable ids, content hashes and story ids; one row per article_id (the first seen wins)."""
+    docs = schema.conform(documents, schema.DOCUMENTS)
+    hashes = [content_hash(body) for body in docs["body"]]
+    ids = [
+        _digest(article_key(url, source, external, digest))
+        for url, source, external, digest in zip(
+            docs["url"], docs["source"], docs["external_id"], hashes, strict=True
+        )
+    ]
+    articles = (
+        docs.with_columns(
+            pl.Series("content_hash", hashes, dtype=pl.String),
+            pl.Series("article_id", ids, dtype=pl.String),
+        )
+        # exact copies of one text are one story until near-duplicate grouping lands
+        .with_columns(story_id=pl.lit("s:") + pl.col("content_hash").str.slice(0, 16))
+        .unique(subset="article_id", keep="first", maintain_order=True)
+    )
+    return schema.conform(articles, schema.ARTICLES)
