@@ -8,15 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from routeserver import RouteServer
-
 from newsetl.samplesite import serve
 from newsetl.settings import Settings, load_settings
+from routeserver import RouteServer
 
 # Airflow reads its home at import; keep tests from writing into the user's ~/airflow.
 os.environ.setdefault("AIRFLOW_HOME", str(Path(tempfile.gettempdir()) / "newsetl-tests-airflow"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+
 
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from newsetl import schema
 from newsetl.cli import main
 from newsetl.settings import PROJECT_ROOT, Settings
@@ -25,7 +24,8 @@ def sample_sources(base_url: str) -> list[str]:
 def table_snapshot(db: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(db), read_only=True) as con:
         return {
-            name: con.execute(f"select * from {name} order by all").fetchall() for name in schema.TABLES
+            name: con.execute(f"select * from {name} order by all").fetchall()
+            for name in schema.TABLES
         }
 
 
@@ -35,7 +35,9 @@ def test_run_loads_both_languages_and_records_failures(
     assert main(["run", *sample_sources(sample_site), "--quiet"]) == 0
     assert capsys.readouterr().out.startswith(f"published {settings.db_path}")
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
-        languages = dict(con.execute("select language, count(*) from articles group by 1").fetchall())
+        languages = dict(
+            con.execute("select language, count(*) from articles group by 1").fetchall()
+        )
         assert languages["ko"] >= 6
         assert languages["en"] >= 6
         for table in schema.TABLES:
@@ -78,7 +80,8 @@ def test_bad_inputs_are_recorded_and_the_rest_loads(
     (inputs / "empty.html").write_bytes(b"")
     (inputs / "junk.html").write_bytes(bytes(range(256)) * 40)
     (inputs / "links.html").write_text(
-        "<html><body><ul>" + "".join(f"<li><a href='/a{i}'>기사 {i}</a></li>" for i in range(30))
+        "<html><body><ul>"
+        + "".join(f"<li><a href='/a{i}'>기사 {i}</a></li>" for i in range(30))
         + "</ul></body></html>",
         encoding="utf-8",
     )
@@ -127,7 +130,9 @@ def test_rejected_batch_exits_non_zero_and_leaves_the_warehouse(
     assert table_snapshot(settings.db_path) == before
 
 
-def test_query_formats(settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_query_formats(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = tmp_path / "good.jsonl"
     good.write_text(json.dumps(GOOD_ARTICLE) + "\n", encoding="utf-8")
     assert main(["run", str(good), "--quiet"]) == 0
@@ -138,12 +143,17 @@ def test_query_formats(settings: Settings, tmp_path: Path, capsys: pytest.Captur
         {"title": "Bank of Korea holds rate at 2.5%", "language": "en"}
     ]
     assert main(["query", sql, "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["title,language", "Bank of Korea holds rate at 2.5%,en"]
+    assert capsys.readouterr().out.splitlines() == [
+        "title,language",
+        "Bank of Korea holds rate at 2.5%,en",
+    ]
     assert main(["query", sql]) == 0
     assert "(1 row)" in capsys.readouterr().out
 
 
-def test_query_without_warehouse_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_query_without_warehouse_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "none.duckdb"
     assert main(["query", "select 1", "--db", str(missing)]) == 1
     assert capsys.readouterr().err == (
@@ -158,8 +168,16 @@ def test_installed_command_runs_a_url(settings: Settings, sample_site: str) -> N
     assert done.returncode == 0, done.stderr
     assert "fetched" in done.stderr  # progress lines
     query = subprocess.run(
-        [command[0], "query", "select count(*) as n from articles where language = 'en'",
-         "--format", "json"],
-        env=env, capture_output=True, text=True, timeout=120,
+        [
+            command[0],
+            "query",
+            "select count(*) as n from articles where language = 'en'",
+            "--format",
+            "json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert json.loads(query.stdout)[0]["n"] >= 5

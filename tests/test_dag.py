@@ -10,7 +10,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from newsetl.settings import PROJECT_ROOT
 
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
@@ -28,7 +27,7 @@ def news_etl():  # type: ignore[no-untyped-def]
 def test_dag_is_wired_in_order(news_etl) -> None:  # type: ignore[no-untyped-def]
     assert news_etl.task_ids == ["extract", "parse", "enrich", "validate", "load", "publish"]
     order = ["extract", "parse", "enrich", "validate", "load", "publish"]
-    for upstream, downstream in zip(order, order[1:]):
+    for upstream, downstream in zip(order, order[1:], strict=False):
         assert news_etl.get_task(downstream).upstream_task_ids == {upstream}
 
 
@@ -44,7 +43,9 @@ def test_dag_schedule_retries_and_tags(news_etl) -> None:  # type: ignore[no-unt
 
 def test_dag_files_have_no_business_logic() -> None:
     source = (PROJECT_ROOT / "dags" / "news_etl.py").read_text(encoding="utf-8")
-    top_level_imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
+    top_level_imports = [
+        line for line in source.splitlines() if line.startswith(("import ", "from "))
+    ]
     assert not [line for line in top_level_imports if "newsetl" in line]
 
 
@@ -66,7 +67,9 @@ def test_demo_runs_the_dag_end_to_end(tmp_path: Path) -> None:
     assert "top entities by type:" in done.stdout
     assert (tmp_path / "report.html").exists()
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
-        languages = {row[0] for row in con.execute("select distinct language from articles").fetchall()}
+        languages = {
+            row[0] for row in con.execute("select distinct language from articles").fetchall()
+        }
         runs = con.execute("select run_id, status from pipeline_runs").fetchall()
     assert {"ko", "en"} <= languages
     assert len(runs) == 1 and runs[0][0].startswith("manual__")

@@ -3,7 +3,6 @@ from __future__ import annotations
 import gzip
 
 import pytest
-
 from newsetl.feeds import FeedError, read_listing, sniff_kind
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -54,7 +53,10 @@ def test_sniff_kind(content: bytes, kind: str) -> None:
 
 def test_rss_links_are_absolute_and_unique() -> None:
     listing = read_listing(RSS, "https://news.example.com/feed.xml")
-    assert listing.links == ("https://news.example.com/a?utm_source=rss", "https://news.example.com/b")
+    assert listing.links == (
+        "https://news.example.com/a?utm_source=rss",
+        "https://news.example.com/b",
+    )
 
 
 def test_atom_and_json_feed_links() -> None:

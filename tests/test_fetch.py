@@ -4,10 +4,9 @@ import gzip
 from dataclasses import replace
 
 import pytest
-from routeserver import RouteServer, slow
-
 from newsetl.fetch import AddressPolicy, Fetcher, FetchRefused
 from newsetl.settings import Settings, load_settings, parse_allowed_hosts
+from routeserver import RouteServer, slow
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 PAGE = "<html><body><p>서울 지하철 파업이 사흘째 이어졌다.</p></body></html>".encode()
@@ -41,7 +40,9 @@ def test_ok_page_is_fetched_whole(settings: Settings, route_server: RouteServer)
             id="too-many-redirects",
         ),
         pytest.param(
-            {"/big": (200, HTML, b"x" * 2048)}, "/big", "refused: body of 2048 bytes exceeds the 1024-byte cap",
+            {"/big": (200, HTML, b"x" * 2048)},
+            "/big",
+            "refused: body of 2048 bytes exceeds the 1024-byte cap",
             id="declared-too-large",
         ),
     ],
@@ -57,7 +58,9 @@ def test_failures_carry_a_reason(
     assert result.reason == reason
 
 
-def test_gzip_body_is_capped_after_decompression(settings: Settings, route_server: RouteServer) -> None:
+def test_gzip_body_is_capped_after_decompression(
+    settings: Settings, route_server: RouteServer
+) -> None:
     bomb = gzip.compress(b"a" * 5_000_000)
     route_server.routes["/bomb"] = (200, {**HTML, "Content-Encoding": "gzip"}, bomb)
     with Fetcher(replace(settings, max_bytes=100_000)) as fetcher:
@@ -73,11 +76,18 @@ def test_slow_server_times_out(settings: Settings, route_server: RouteServer) ->
 
 
 def test_robots_txt_is_honoured(settings: Settings, route_server: RouteServer) -> None:
-    route_server.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n")
+    route_server.routes["/robots.txt"] = (
+        200,
+        {"Content-Type": "text/plain"},
+        b"User-agent: *\nDisallow: /private/\n",
+    )
     route_server.routes["/private/a"] = (200, HTML, PAGE)
     route_server.routes["/public/a"] = (200, HTML, PAGE)
     with Fetcher(settings) as fetcher:
-        assert fetcher.fetch(route_server.url("/private/a")).reason == "refused: disallowed by robots.txt"
+        assert (
+            fetcher.fetch(route_server.url("/private/a")).reason
+            == "refused: disallowed by robots.txt"
+        )
         assert fetcher.fetch(route_server.url("/public/a")).ok
     assert route_server.hits.get("/private/a") is None
 
@@ -108,7 +118,12 @@ def test_redirect_to_a_private_address_is_refused(
 
 @pytest.mark.parametrize(
     "url",
-    ["http://192.168.0.1/", "http://169.254.169.254/latest/meta-data", "http://[::1]/", "http://0.0.0.0/"],
+    [
+        "http://192.168.0.1/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/",
+        "http://0.0.0.0/",
+    ],
     ids=["private", "link-local-metadata", "ipv6-loopback", "unspecified"],
 )
 def test_policy_refuses_non_public_addresses(url: str) -> None:
@@ -121,8 +136,13 @@ def test_allowed_hosts_accept_names_and_cidr_ranges() -> None:
     hosts, networks = parse_allowed_hosts("intranet.local, 10.0.0.0/8,127.0.0.1")
     assert hosts == frozenset({"intranet.local"})
     assert [str(n) for n in networks] == ["10.0.0.0/8", "127.0.0.1/32"]
-    settings = Settings(db_path=None, work_dir=None, config_dir=None,  # type: ignore[arg-type]
-                        allowed_hosts=hosts, allowed_networks=networks)
+    settings = Settings(
+        db_path=None,
+        work_dir=None,
+        config_dir=None,  # type: ignore[arg-type]
+        allowed_hosts=hosts,
+        allowed_networks=networks,
+    )
     AddressPolicy(settings).check("http://10.9.8.7/feed.xml")
     AddressPolicy(settings).check("http://intranet.local/feed.xml")
 

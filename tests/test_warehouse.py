@@ -8,7 +8,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-
 from newsetl import schema, warehouse
 from newsetl.settings import Settings
 
@@ -16,25 +15,51 @@ NOW = datetime(2026, 11, 24, 5, 31, tzinfo=UTC)
 RUN = "run-1"
 
 
-def batch(body: str = "한국은행이 기준금리를 동결했다.", alias: str = "한은") -> dict[str, pl.DataFrame]:
+def batch(
+    body: str = "한국은행이 기준금리를 동결했다.", alias: str = "한은"
+) -> dict[str, pl.DataFrame]:
     """A one-article batch in the five contract tables."""
     articles = pl.DataFrame(
-        [{
-            "article_id": "a1", "url": "https://news.example.kr/1", "origin": "https://news.example.kr/1",
-            "source": "example", "title": "기준금리 동결", "author": "김민지", "published_at": NOW,
-            "fetched_at": NOW, "language": "ko", "body": body, "content_hash": str(hash(body)),
-            "story_id": "s1",
-        }],
+        [
+            {
+                "article_id": "a1",
+                "url": "https://news.example.kr/1",
+                "origin": "https://news.example.kr/1",
+                "source": "example",
+                "title": "기준금리 동결",
+                "author": "김민지",
+                "published_at": NOW,
+                "fetched_at": NOW,
+                "language": "ko",
+                "body": body,
+                "content_hash": str(hash(body)),
+                "story_id": "s1",
+            }
+        ],
         schema=schema.ARTICLES,
     )
     entities = pl.DataFrame(
-        [{"entity_id": "org:bank-of-korea", "name": "한국은행", "entity_type": "ORG",
-          "aliases": ["Bank of Korea", alias], "wikidata_id": "Q482662"}],
+        [
+            {
+                "entity_id": "org:bank-of-korea",
+                "name": "한국은행",
+                "entity_type": "ORG",
+                "aliases": ["Bank of Korea", alias],
+                "wikidata_id": "Q482662",
+            }
+        ],
         schema=schema.ENTITIES,
     )
     links = pl.DataFrame(
-        [{"article_id": "a1", "entity_id": "org:bank-of-korea", "mention_count": 2,
-          "first_offset": 0, "salience": 0.9}],
+        [
+            {
+                "article_id": "a1",
+                "entity_id": "org:bank-of-korea",
+                "mention_count": 2,
+                "first_offset": 0,
+                "salience": 0.9,
+            }
+        ],
         schema=schema.ARTICLE_ENTITIES,
     )
     topics = pl.DataFrame(
@@ -44,8 +69,13 @@ def batch(body: str = "한국은행이 기준금리를 동결했다.", alias: st
     article_topics = pl.DataFrame(
         [{"article_id": "a1", "topic_id": "economy", "score": 0.8}], schema=schema.ARTICLE_TOPICS
     )
-    return {"articles": articles, "entities": entities, "article_entities": links,
-            "topics": topics, "article_topics": article_topics}
+    return {
+        "articles": articles,
+        "entities": entities,
+        "article_entities": links,
+        "topics": topics,
+        "article_topics": article_topics,
+    }
 
 
 def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
@@ -78,20 +108,32 @@ def test_load_twice_changes_nothing(settings: Settings) -> None:
 def test_changed_article_replaces_its_rows_and_merges_aliases(settings: Settings) -> None:
     con = warehouse.open_working(settings)
     warehouse.load_batch(con, batch(), {}, RUN)
-    result = warehouse.load_batch(con, batch(body="한국은행이 기준금리를 인하했다.", alias="BOK"), {}, "run-2")
+    result = warehouse.load_batch(
+        con, batch(body="한국은행이 기준금리를 인하했다.", alias="BOK"), {}, "run-2"
+    )
     assert result.articles_changed == 1
     assert con.execute("select body, run_id from articles").fetchall() == [
         ("한국은행이 기준금리를 인하했다.", "run-2")
     ]
     assert con.execute("select count(*) from article_entities").fetchone() == (1,)
-    assert con.execute("select aliases from entities").fetchone() == (["BOK", "Bank of Korea", "한은"],)
+    assert con.execute("select aliases from entities").fetchone() == (
+        ["BOK", "Bank of Korea", "한은"],
+    )
     con.close()
 
 
 def test_run_records_are_replaced_for_a_retried_run(settings: Settings) -> None:
     quarantine = pl.DataFrame(
-        [{"run_id": RUN, "table_name": "articles", "row_key": "a9", "rule": "body_not_blank",
-          "value": "", "quarantined_at": NOW}],
+        [
+            {
+                "run_id": RUN,
+                "table_name": "articles",
+                "row_key": "a9",
+                "rule": "body_not_blank",
+                "value": "",
+                "quarantined_at": NOW,
+            }
+        ],
         schema=schema.QUARANTINE,
     )
     con = warehouse.open_working(settings)
@@ -143,7 +185,10 @@ def test_a_second_writer_is_refused_with_a_clear_message(settings: Settings) -> 
     holder.start()
     try:
         assert ready.wait(10)
-        with pytest.raises(warehouse.WarehouseBusy, match=r"another newsetl load holds warehouse.duckdb \(pid \d+\)"):
+        with pytest.raises(
+            warehouse.WarehouseBusy,
+            match=r"another newsetl load holds warehouse.duckdb \(pid \d+\)",
+        ):
             with warehouse.writer_lock(settings, timeout=0.5):
                 pass
     finally:
@@ -155,8 +200,8 @@ def test_a_second_writer_is_refused_with_a_clear_message(settings: Settings) -> 
 def test_views_answer_on_a_loaded_warehouse(settings: Settings) -> None:
     con = warehouse.open_working(settings)
     warehouse.load_batch(con, batch(), {}, RUN)
-    assert con.execute("select day, name, articles, mentions from daily_entity_mentions").fetchall() == [
-        (NOW.date(), "한국은행", 1, 2)
-    ]
+    assert con.execute(
+        "select day, name, articles, mentions from daily_entity_mentions"
+    ).fetchall() == [(NOW.date(), "한국은행", 1, 2)]
     assert con.execute("select topic_id, articles from topic_daily").fetchall() == [("economy", 1)]
     con.close()

@@ -48,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         help="files, folders or http(s) URLs (pages, feeds, sitemaps); "
         "default: config/sources.yaml",
     )
-    run.add_argument("--db", help="published warehouse (default data/warehouse.duckdb or $NEWSETL_DB)")
+    run.add_argument(
+        "--db", help="published warehouse (default data/warehouse.duckdb or $NEWSETL_DB)"
+    )
     run.add_argument("--quiet", action="store_true", help="print only the summary line")
     run.set_defaults(handler=_run)
 
@@ -95,8 +97,12 @@ def _query(args: argparse.Namespace) -> int:
         columns = [d[0] for d in cursor.description or []]
         rows = cursor.fetchall()
     if args.format == "json":
-        json.dump([dict(zip(columns, row, strict=True)) for row in rows], sys.stdout,
-                  ensure_ascii=False, default=_json_default)
+        json.dump(
+            [dict(zip(columns, row, strict=True)) for row in rows],
+            sys.stdout,
+            ensure_ascii=False,
+            default=_json_default,
+        )
         print()
     elif args.format == "csv":
         writer = csv.writer(sys.stdout)

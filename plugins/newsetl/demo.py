@@ -79,7 +79,8 @@ def summary_lines(db_path: Path) -> list[str]:
         ).fetchall()
         lines += [f"  {kind:<8} {names}" for kind, names in rows]
         topics = con.execute(
-            """select t.topic_id, count(*) as n from article_topics art join topics t using (topic_id)
+            """select t.topic_id, count(*) as n
+               from article_topics art join topics t using (topic_id)
                group by all order by n desc, t.topic_id limit 8"""
         ).fetchall()
         lines.append("top topics: " + ", ".join(f"{topic} ({n})" for topic, n in topics))
@@ -112,7 +113,9 @@ def main() -> int:
             f"korea={base_url}/sitemap.xml",
             str(PROJECT_ROOT / "samples" / "files"),
         ]
-        print(f"newsetl demo: serving samples/site at {base_url}; running DAG news_etl…", flush=True)
+        print(
+            f"newsetl demo: serving samples/site at {base_url}; running DAG news_etl…", flush=True
+        )
         state = run_dag(sources)
     if state != "success":
         print(f"newsetl demo: the DAG run ended {state}; see the log above", file=sys.stderr)

@@ -47,7 +47,11 @@ def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFram
             except ParseError as exc:
                 entry.update(status="parse_failed", reason=str(exc))
         log.append(entry)
-    docs = pl.DataFrame(documents, schema=schema.DOCUMENTS) if documents else schema.empty(schema.DOCUMENTS)
+    docs = (
+        pl.DataFrame(documents, schema=schema.DOCUMENTS)
+        if documents
+        else schema.empty(schema.DOCUMENTS)
+    )
     return docs, pl.DataFrame(log, schema=FETCH_LOG) if log else schema.empty(FETCH_LOG)
 
 
@@ -109,7 +113,11 @@ def parse_jsonl_line(
         url=canonicalize_url(url) if isinstance(url, str) and url.startswith("http") else None,
     )
     external = record.get("id")
-    return parsed, str(external) if external is not None else None, _text(record.get("source")) or default_source
+    return (
+        parsed,
+        str(external) if external is not None else None,
+        _text(record.get("source")) or default_source,
+    )
 
 
 def _published(value: Any) -> datetime | None:

@@ -115,4 +115,3 @@ def _gunzip(content: bytes, limit: int = 50 * 1024 * 1024) -> bytes:
     if len(data) > limit:
         raise FeedError("gzip expands past the size cap")
     return data
-

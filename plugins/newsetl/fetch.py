@@ -89,7 +89,9 @@ class Fetcher:
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._client = httpx.Client(
             timeout=httpx.Timeout(
-                settings.read_timeout, connect=settings.connect_timeout, pool=settings.connect_timeout
+                settings.read_timeout,
+                connect=settings.connect_timeout,
+                pool=settings.connect_timeout,
             ),
             follow_redirects=False,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -138,7 +140,9 @@ class Fetcher:
         except httpx.TimeoutException:
             return self._failed(url, current, status, "timed out", started)
         except httpx.HTTPError as exc:
-            return self._failed(url, current, status, _one_line(f"{type(exc).__name__}: {exc}"), started)
+            return self._failed(
+                url, current, status, _one_line(f"{type(exc).__name__}: {exc}"), started
+            )
 
     def _get(self, url: str, started: float) -> tuple[int, str | None, bytes, str | None]:
         """Stream one response, enforcing the size cap and the total deadline."""
@@ -181,7 +185,9 @@ class Fetcher:
         return parser
 
     @staticmethod
-    def _failed(url: str, final: str, status: int | None, reason: str, started: float) -> FetchResult:
+    def _failed(
+        url: str, final: str, status: int | None, reason: str, started: float
+    ) -> FetchResult:
         return FetchResult(url, final, status, None, None, reason, time.monotonic() - started)
 
 

@@ -140,7 +140,9 @@ def validate(tables_dir: Path, run_id: str) -> Path:
     return out
 
 
-def load(validated_dir: Path, run_id: str, settings: Settings, started_at: datetime) -> dict[str, int]:
+def load(
+    validated_dir: Path, run_id: str, settings: Settings, started_at: datetime
+) -> dict[str, int]:
     """Load the validated batch into the private working warehouse in one transaction."""
     from newsetl import warehouse
 
@@ -160,8 +162,16 @@ def load(validated_dir: Path, run_id: str, settings: Settings, started_at: datet
         con = warehouse.open_working(settings)
         try:
             run_row = pl.DataFrame(
-                [{**counts, "run_id": run_id, "started_at": started_at, "finished_at": datetime.now(UTC),
-                  "status": "loaded", "articles_changed": 0}]
+                [
+                    {
+                        **counts,
+                        "run_id": run_id,
+                        "started_at": started_at,
+                        "finished_at": datetime.now(UTC),
+                        "status": "loaded",
+                        "articles_changed": 0,
+                    }
+                ]
             )
             result = warehouse.load_batch(
                 con,
@@ -172,9 +182,7 @@ def load(validated_dir: Path, run_id: str, settings: Settings, started_at: datet
             run_row = run_row.with_columns(articles_changed=pl.lit(result.articles_changed))
             con.register("staged_run", run_row.to_arrow())
             con.execute("delete from pipeline_runs where run_id = ?", [run_id])
-            con.execute(
-                "insert into pipeline_runs by name select * from staged_run"
-            )
+            con.execute("insert into pipeline_runs by name select * from staged_run")
             con.unregister("staged_run")
         finally:
             con.close()

@@ -54,7 +54,9 @@ def write_report(settings: Settings, out: Path) -> Path:
     checks = (
         "<p>All expectations of the last run passed.</p>"
         if not failures
-        else "<ul>" + "".join(f"<li>{html.escape(' · '.join(map(str, f)))}</li>" for f in failures) + "</ul>"
+        else "<ul>"
+        + "".join(f"<li>{html.escape(' · '.join(map(str, f)))}</li>" for f in failures)
+        + "</ul>"
     )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>newsetl report</title>

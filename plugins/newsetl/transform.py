@@ -21,8 +21,10 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def article_key(url: str | None, source: str | None, external_id: str | None, body_hash: str) -> str:
-    """What makes an article the same article: its canonical URL, else the source's id, else its text."""
+def article_key(
+    url: str | None, source: str | None, external_id: str | None, body_hash: str
+) -> str:
+    """What makes an article itself: its canonical URL, else the source's id, else its text."""
     if url:
         return f"url:{url}"
     if external_id:

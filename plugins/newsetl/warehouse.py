@@ -135,7 +135,9 @@ def load_batch(
     run's own rows (quarantine, fetch_log, validation_results), appended for this run_id
     after any earlier attempt of the same run is removed.
     """
-    staged = {name: schema.conform(tables[name], columns) for name, columns in schema.TABLES.items()}
+    staged = {
+        name: schema.conform(tables[name], columns) for name, columns in schema.TABLES.items()
+    }
     for name, frame in staged.items():
         con.register(f"staged_{name}", frame.to_arrow())
     for name, frame in records.items():
