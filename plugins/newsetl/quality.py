@@ -1,0 +1,511 @@
+"""The validation gate: Great Expectations suites over the five contract tables.
+
+Row rules quarantine the rows that break them and the batch goes on; table rules
+(unique keys, referential integrity, too many empty articles) become failures that
+keep the batch from being published. Every expectation run lands in ``results``,
+as do the two batch rules computed here (``max_empty_share``, ``not_all_quarantined``).
+
+In the quarantine, ``rule`` is the expectation type with its column, e.g.
+``expect_column_values_to_not_be_null(body)``, or ``parent_quarantined`` for a link
+row whose article, entity or topic was quarantined (``value`` is then that parent's
+key); ``row_key`` is the table's key values joined by ``|``, a null part left empty.
+
+Great Expectations is imported lazily, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from newsetl import schema
+
+if TYPE_CHECKING:
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationValidationResult,
+    )
+    from great_expectations.expectations import Expectation
+
+log = logging.getLogger(__name__)
+
+VALIDATION_RESULTS: dict[str, pl.DataType] = {
+    "run_id": pl.String(),
+    "table_name": pl.String(),
+    "expectation": pl.String(),
+    "column": pl.String(),  # compound rules join their columns with ','
+    "success": pl.Boolean(),
+    "unexpected_count": pl.Int64(),  # null when the expectation could not run
+    "details": pl.String(),  # short JSON: the rule's arguments, a sample of bad values
+    "validated_at": schema.UTC_TS,
+}
+
+PARENT_QUARANTINED = "parent_quarantined"
+EMPTY_SHARE_RULE = "max_empty_share"
+ALL_QUARANTINED_RULE = "not_all_quarantined"
+
+EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(days=1)
+
+# (child table, column, parent table); the parent's key column has the same name.
+REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("article_entities", "article_id", "articles"),
+    ("article_entities", "entity_id", "entities"),
+    ("article_topics", "article_id", "articles"),
+    ("article_topics", "topic_id", "topics"),
+)
+
+_SAMPLE_SIZE = 3
+_RESULT_FORMAT = {"result_format": "COMPLETE"}
+
+
+class BatchRejected(RuntimeError):
+    """A table-level rule failed; str(exc) is a one-line reason naming table, rule and count."""
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """What the gate decided about one batch."""
+
+    tables: dict[str, pl.DataFrame]  # the rows that passed, same schemas as input
+    quarantine: pl.DataFrame  # schema.QUARANTINE
+    results: pl.DataFrame  # VALIDATION_RESULTS, one row per expectation run
+    failures: list[str]  # one-line reasons; empty when the batch may be published
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One expectation over one table, and what its unexpected rows mean."""
+
+    table: str
+    expectation: Expectation
+    quarantines: bool  # a row rule; otherwise a table rule whose failure stops the batch
+    counts_as_empty: bool = False  # the rows it catches have no body or no language
+    failure: str = ""  # a table rule's reason, formatted with {count} and {s}
+    details: dict[str, Any] | None = None  # shown instead of the expectation's arguments
+
+
+@dataclass(frozen=True)
+class _Flagged:
+    """A row that goes to quarantine."""
+
+    row: int
+    rule: str
+    value: str | None
+    empty: bool = False
+
+
+@dataclass(frozen=True)
+class _Evaluated:
+    """One expectation's outcome, turned into our terms."""
+
+    result: dict[str, Any]
+    failure: str | None
+    flagged: list[_Flagged]
+
+
+def validate_batch(
+    tables: dict[str, pl.DataFrame],
+    run_id: str,
+    *,
+    now: datetime | None = None,
+    max_empty_share: float = 0.5,
+) -> ValidationOutcome:
+    """Validate the five contract tables with GX 1.x suites.
+
+    Row rules quarantine rows and the batch goes on; table rules become failures.
+    """
+    missing = [name for name in schema.TABLES if name not in tables]
+    unknown = [name for name in tables if name not in schema.TABLES]
+    if missing or unknown:
+        raise ValueError(
+            f"expected tables {list(schema.TABLES)}; missing {missing}, unknown {unknown}"
+        )
+    if not 0.0 <= max_empty_share <= 1.0:
+        raise ValueError(f"max_empty_share must be within [0, 1], got {max_empty_share}")
+    if now is None:
+        now = datetime.now(UTC)
+    elif now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    now = now.astimezone(UTC)
+
+    inputs = {name: schema.conform(tables[name], spec) for name, spec in schema.TABLES.items()}
+    runner = _Runner()
+    results: list[dict[str, Any]] = []
+    failures: list[str] = []
+    flagged: dict[str, list[_Flagged]] = {}
+
+    for name, checks in _input_checks(now).items():
+        flagged[name] = []
+        for evaluated in runner.evaluate(name, "input", inputs[name], checks):
+            results.append(evaluated.result)
+            failures.extend([evaluated.failure] if evaluated.failure else [])
+            flagged[name].extend(evaluated.flagged)
+
+    articles = inputs["articles"].height
+    empty = len({hit.row for hit in flagged["articles"] if hit.empty})
+    lost = len({hit.row for hit in flagged["articles"]})
+    _cascade(inputs, flagged)
+    passed = _survivors(inputs, flagged)
+
+    for name, checks in _reference_checks(passed).items():
+        for evaluated in runner.evaluate(name, "references", passed[name], checks):
+            results.append(evaluated.result)
+            failures.extend([evaluated.failure] if evaluated.failure else [])
+
+    too_empty = empty > max_empty_share * articles
+    results.append(
+        _batch_rule(
+            EMPTY_SHARE_RULE,
+            "body,language",
+            not too_empty,
+            empty,
+            {"max_empty_share": max_empty_share, "rows": articles},
+        )
+    )
+    if too_empty:
+        failures.append(f"articles: {empty} of {articles} rows have no body or no language")
+    # An empty batch has nothing to publish, which is fine; losing every article is not.
+    all_lost = articles > 0 and lost == articles
+    results.append(_batch_rule(ALL_QUARANTINED_RULE, None, not all_lost, lost, {"rows": articles}))
+    if all_lost:
+        failures.append(f"articles: all {articles} rows quarantined")
+
+    outcome = ValidationOutcome(
+        tables=passed,
+        quarantine=_quarantine_frame(inputs, flagged, run_id, now),
+        results=pl.DataFrame(
+            [{"run_id": run_id, **row, "validated_at": now} for row in results],
+            schema=VALIDATION_RESULTS,
+        ),
+        failures=failures,
+    )
+    log.info(
+        "validated run %s: %d expectations, %d rows quarantined, %d failures",
+        run_id,
+        outcome.results.height,
+        outcome.quarantine.height,
+        len(failures),
+    )
+    return outcome
+
+
+def raise_for_failures(outcome: ValidationOutcome) -> None:
+    """Raise BatchRejected with the first failure (and '+N more') when there are any."""
+    if not outcome.failures:
+        return
+    first, *rest = outcome.failures
+    raise BatchRejected(f"{first} (+{len(rest)} more)" if rest else first)
+
+
+class _Runner:
+    """Runs suites in one ephemeral GX context, built once per batch.
+
+    Every run is a named suite and validation definition in that context; publishing
+    Data Docs would mean a file context and a checkpoint with UpdateDataDocsAction here.
+    """
+
+    def __init__(self) -> None:
+        gx_logger = logging.getLogger("great_expectations")
+        # GX logs hundreds of info lines on import; keep an operator's explicit level.
+        quiet = gx_logger.level == logging.NOTSET
+        if quiet:
+            gx_logger.setLevel(logging.WARNING)
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        if quiet:
+            # This one sets INFO on itself and logs a temp path for every context.
+            logging.getLogger(ProgressBarsConfig.__module__).setLevel(logging.WARNING)
+
+        self._gx = gx
+        self._context = gx.get_context(mode="ephemeral")
+        # tqdm bars on stderr would flood task logs.
+        self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self._source = self._context.data_sources.add_pandas("newsetl")
+
+    def run(
+        self, name: str, frame: pl.DataFrame, expectations: list[Expectation]
+    ) -> list[ExpectationValidationResult]:
+        """Validate a frame against a new suite; results come back in the suite's order."""
+        gx = self._gx
+        batch_definition = self._source.add_dataframe_asset(
+            name
+        ).add_batch_definition_whole_dataframe(name)
+        suite = self._context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+        definition = self._context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+        )
+        columns = list(dict.fromkeys(c for e in expectations for c in _columns(e)))
+        # Positions in the pandas frame are the Polars row numbers (a fresh RangeIndex).
+        validation = definition.run(
+            batch_parameters={"dataframe": frame.select(columns).to_pandas()},
+            result_format=_RESULT_FORMAT,
+        )
+        by_id = {
+            result.expectation_config.id: result
+            for result in validation.results
+            if result.expectation_config is not None
+        }
+        return [by_id[expectation.id] for expectation in suite.expectations]
+
+    def evaluate(
+        self, table: str, stage: str, frame: pl.DataFrame, checks: list[_Check]
+    ) -> list[_Evaluated]:
+        """Run a table's checks and judge each outcome."""
+        outcomes = self.run(f"{table}.{stage}", frame, [check.expectation for check in checks])
+        return [
+            _evaluate(check, outcome, frame)
+            for check, outcome in zip(checks, outcomes, strict=True)
+        ]
+
+
+def _input_checks(now: datetime) -> dict[str, list[_Check]]:
+    """The checks run on the input tables: row rules and unique keys."""
+    import great_expectations.expectations as gxe
+
+    def not_null(table: str, column: str, *, empty: bool = False) -> _Check:
+        expectation = gxe.ExpectColumnValuesToNotBeNull(column=column)
+        return _Check(table, expectation, quarantines=True, counts_as_empty=empty)
+
+    def between(table: str, column: str, low: Any, high: Any = None) -> _Check:
+        expectation = gxe.ExpectColumnValuesToBeBetween(
+            column=column, min_value=low, max_value=high
+        )
+        return _Check(table, expectation, quarantines=True)
+
+    def matches(table: str, column: str, regex: str, *, empty: bool = False) -> _Check:
+        expectation = gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex)
+        return _Check(table, expectation, quarantines=True, counts_as_empty=empty)
+
+    def unique(table: str) -> _Check:
+        key = schema.KEYS[table]
+        if len(key) == 1:
+            expectation: Expectation = gxe.ExpectColumnValuesToBeUnique(column=key[0])
+            label = key[0]
+        else:
+            # Rows with a null key part are quarantined by their own rule, not duplicates.
+            expectation = gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=list(key), ignore_row_if="any_value_is_missing"
+            )
+            label = f"({', '.join(key)})"
+        failure = f"{table}: {{count}} duplicate {label} values"
+        return _Check(table, expectation, quarantines=False, failure=failure)
+
+    return {
+        "articles": [
+            not_null("articles", "article_id"),
+            not_null("articles", "body", empty=True),
+            matches("articles", "body", r"\S", empty=True),
+            not_null("articles", "language", empty=True),
+            # \Z rather than $: Python's $ also matches before a trailing newline.
+            matches("articles", "language", r"^[a-z]{2}\Z"),
+            between("articles", "published_at", EARLIEST_PUBLISHED, now + FUTURE_TOLERANCE),
+            matches("articles", "url", r"^https?://"),
+            unique("articles"),
+        ],
+        "entities": [
+            not_null("entities", "entity_id"),
+            not_null("entities", "name"),
+            not_null("entities", "entity_type"),
+            _Check(
+                "entities",
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="entity_type", value_set=list(schema.ENTITY_TYPES)
+                ),
+                quarantines=True,
+            ),
+            unique("entities"),
+        ],
+        "topics": [not_null("topics", "topic_id"), unique("topics")],
+        "article_entities": [
+            not_null("article_entities", "article_id"),
+            not_null("article_entities", "entity_id"),
+            between("article_entities", "mention_count", 1),
+            between("article_entities", "salience", 0, 1),
+            unique("article_entities"),
+        ],
+        "article_topics": [
+            not_null("article_topics", "article_id"),
+            not_null("article_topics", "topic_id"),
+            between("article_topics", "score", 0, 1),
+            unique("article_topics"),
+        ],
+    }
+
+
+def _reference_checks(passed: dict[str, pl.DataFrame]) -> dict[str, list[_Check]]:
+    """Referential integrity of the surviving link rows against the surviving parents."""
+    import great_expectations.expectations as gxe
+
+    checks: dict[str, list[_Check]] = {}
+    for child, column, parent in REFERENCES:
+        keys = sorted(set(passed[parent][column].drop_nulls().to_list()))
+        expectation = gxe.ExpectColumnValuesToBeInSet(column=column, value_set=keys)
+        checks.setdefault(child, []).append(
+            _Check(
+                child,
+                expectation,
+                quarantines=False,
+                failure=f"{child}: {{count}} {column} value{{s}} not in {parent}",
+                details={"parent": f"{parent}.{column}", "parent_keys": len(keys)},
+            )
+        )
+    return checks
+
+
+def _evaluate(
+    check: _Check, outcome: ExpectationValidationResult, frame: pl.DataFrame
+) -> _Evaluated:
+    """Turn a GX outcome into a results row, a failure reason and quarantined rows."""
+    expectation_type = check.expectation.expectation_type
+    columns = _columns(check.expectation)
+    label = ",".join(columns)
+    error = _error(outcome)
+    count = None if error else outcome.result.get("unexpected_count", 0)
+    rows: list[int] = [] if error else list(outcome.result.get("unexpected_index_list") or [])
+
+    details = (
+        dict(check.details)
+        if check.details is not None
+        else _arguments(check.expectation.configuration.kwargs)
+    )
+    if rows:
+        details["sample"] = [_cell(frame, columns, row) for row in rows[:_SAMPLE_SIZE]]
+    if error:
+        details["error"] = error
+    result = {
+        "table_name": check.table,
+        "expectation": expectation_type,
+        "column": label,
+        "success": bool(outcome.success) and not error,
+        "unexpected_count": count,
+        "details": json.dumps(details, ensure_ascii=False, default=_text),
+    }
+
+    failure = None
+    if error:
+        # A rule that could not run must not let bad rows through unnoticed.
+        failure = f"{check.table}: {expectation_type}({label}) could not run: {error}"
+    elif not outcome.success and not check.quarantines:
+        failure = check.failure.format(count=count, s="" if count == 1 else "s")
+
+    flagged: list[_Flagged] = []
+    if check.quarantines:
+        rule = f"{expectation_type}({label})"
+        flagged = [
+            _Flagged(row, rule, _cell(frame, columns, row), check.counts_as_empty) for row in rows
+        ]
+    return _Evaluated(result, failure, flagged)
+
+
+def _cascade(inputs: dict[str, pl.DataFrame], flagged: dict[str, list[_Flagged]]) -> None:
+    """Quarantine link rows whose article, entity or topic was quarantined."""
+    for child, column, parent in REFERENCES:
+        parent_keys = inputs[parent][column]
+        lost = {parent_keys[hit.row] for hit in flagged[parent]} - {None}
+        if not lost:
+            continue
+        for row, key in enumerate(inputs[child][column].to_list()):
+            if key in lost:
+                flagged[child].append(_Flagged(row, PARENT_QUARANTINED, key))
+
+
+def _survivors(
+    inputs: dict[str, pl.DataFrame], flagged: dict[str, list[_Flagged]]
+) -> dict[str, pl.DataFrame]:
+    """The unflagged rows of each table, without entities only quarantined rows used."""
+    passed = {}
+    for name, frame in inputs.items():
+        dropped = {hit.row for hit in flagged[name]}
+        keep = pl.Series([row not in dropped for row in range(frame.height)], dtype=pl.Boolean())
+        passed[name] = frame.filter(keep)
+    used_before = set(inputs["article_entities"]["entity_id"].drop_nulls().to_list())
+    used_after = set(passed["article_entities"]["entity_id"].drop_nulls().to_list())
+    orphans = pl.Series(sorted(used_before - used_after), dtype=pl.String())
+    passed["entities"] = passed["entities"].filter(
+        ~pl.col("entity_id").is_in(orphans.implode()).fill_null(False)
+    )
+    return passed
+
+
+def _quarantine_frame(
+    inputs: dict[str, pl.DataFrame],
+    flagged: dict[str, list[_Flagged]],
+    run_id: str,
+    now: datetime,
+) -> pl.DataFrame:
+    """One quarantine row per (row, rule), by table in load order, then by row."""
+    rows = []
+    for name, frame in inputs.items():
+        keys = frame.select(schema.KEYS[name]).rows()
+        for hit in sorted(flagged[name], key=lambda hit: hit.row):
+            rows.append(
+                {
+                    "run_id": run_id,
+                    "table_name": name,
+                    "row_key": "|".join(
+                        "" if part is None else str(part) for part in keys[hit.row]
+                    ),
+                    "rule": hit.rule,
+                    "value": hit.value,
+                    "quarantined_at": now,
+                }
+            )
+    return pl.DataFrame(rows, schema=schema.QUARANTINE)
+
+
+def _batch_rule(
+    rule: str, column: str | None, success: bool, count: int, details: dict[str, Any]
+) -> dict[str, Any]:
+    """A results row for a rule computed here rather than by a GX expectation."""
+    return {
+        "table_name": "articles",
+        "expectation": rule,
+        "column": column,
+        "success": success,
+        "unexpected_count": count,
+        "details": json.dumps(details),
+    }
+
+
+def _columns(expectation: Expectation) -> list[str]:
+    """The columns an expectation reads."""
+    column = getattr(expectation, "column", None)
+    return [column] if column else list(getattr(expectation, "column_list", None) or [])
+
+
+def _arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """An expectation's arguments, without what the results row already says."""
+    skip = {"batch_id", "column", "column_list", "result_format"}
+    return {key: value for key, value in kwargs.items() if key not in skip and value is not None}
+
+
+def _error(outcome: ExpectationValidationResult) -> str | None:
+    """The one-line message of an exception GX caught while running the expectation."""
+    info = outcome.exception_info or {}
+    # Failures inside metric computation are keyed by metric id.
+    for entry in [info, *info.values()]:
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            return " ".join(str(entry.get("exception_message") or "unknown error").split())
+    return None
+
+
+def _cell(frame: pl.DataFrame, columns: list[str], row: int) -> str | None:
+    """A row's values in these columns as text, joined by '|' like a row key."""
+    if len(columns) == 1:
+        return _text(frame[columns[0]][row])
+    return "|".join(_text(frame[column][row]) or "" for column in columns)
+
+
+def _text(value: Any) -> str | None:
+    """A value as text for the quarantine and the details JSON."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
