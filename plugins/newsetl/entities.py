@@ -1,0 +1,978 @@
+"""Named-entity mentions in Korean and English news text.
+
+Korean text goes through kiwipiepy: runs of proper nouns (NNP) and foreign words (SL) are the
+candidates, the gazetteer's Korean spellings are taught to Kiwi as proper nouns so it keeps
+them whole, and the words around a candidate (titles such as 사장, suffixes such as 전자)
+give unknown names a type. English text is matched against the gazetteer word by word and
+the remaining capitalised sequences are typed by titles, corporate suffixes and context.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from newsetl.gazetteer import Gazetteer, GazetteerEntry, has_hangul, normalize_key
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One typed mention: the spelling as seen, its type, where it starts, which entity."""
+
+    name: str
+    entity_type: str
+    offset: int
+    entity_key: str
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A span that may name an entity, before resolution."""
+
+    start: int
+    end: int
+    name: str
+    entity_type: str
+    entry: GazetteerEntry | None
+    sentence_initial: bool = False
+    honorific: bool = False
+
+
+_KEY_PREFIX = {
+    "PERSON": "person",
+    "ORG": "org",
+    "LOCATION": "loc",
+    "PRODUCT": "product",
+    "EVENT": "event",
+    "OTHER": "other",
+}
+
+# --- Korean ---------------------------------------------------------------------------------
+
+PERSON_TITLES_KO = tuple(
+    sorted(
+        {
+            "회장",
+            "부회장",
+            "사장",
+            "부사장",
+            "대표",
+            "대표이사",
+            "대통령",
+            "부통령",
+            "장관",
+            "차관",
+            "총재",
+            "부총재",
+            "의원",
+            "감독",
+            "선수",
+            "기자",
+            "특파원",
+            "총리",
+            "국무총리",
+            "부총리",
+            "의장",
+            "부의장",
+            "위원장",
+            "원장",
+            "총장",
+            "이사장",
+            "교수",
+            "대변인",
+            "주석",
+            "총통",
+            "국왕",
+            "여왕",
+            "왕세자",
+            "지사",
+            "도지사",
+            "구청장",
+            "군수",
+            "판사",
+            "검사",
+            "변호사",
+            "최고경영자",
+            "최고재무책임자",
+            "창업자",
+            "상무",
+            "전무",
+            "부장",
+            "실장",
+            "본부장",
+            "단장",
+            "코치",
+            "주장",
+            "배우",
+            "가수",
+            "작가",
+            "씨",
+            "대사",
+            "후보",
+            "당선인",
+            "당선자",
+            "대표팀 감독",
+            "CEO",
+            "CFO",
+            "CTO",
+            "COO",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+# Words that may stand between a name and its title: 전 대통령, 현 회장, 신임 사장.
+_TITLE_LEADS_KO = ("전 ", "현 ", "신임 ", "당시 ", "前 ")
+# Multi-syllable endings that make a name an organisation whatever follows it.
+ORG_SUFFIXES_KO = (
+    "전자",
+    "그룹",
+    "은행",
+    "증권",
+    "위원회",
+    "공사",
+    "대학교",
+    "대학",
+    "금융",
+    "보험",
+    "건설",
+    "화학",
+    "제약",
+    "자동차",
+    "중공업",
+    "재단",
+    "협회",
+    "연구원",
+    "연구소",
+    "공단",
+    "법원",
+    "지법",
+    "고법",
+    "지검",
+    "경찰청",
+    "검찰청",
+    "노조",
+    "통신",
+    "항공",
+    "홀딩스",
+    "엔터테인먼트",
+    "바이오",
+    "정당",
+    "의회",
+    "조합",
+)
+# One-syllable endings: weaker, so a title after the name outranks them.
+ORG_SUFFIXES_KO_WEAK = ("부", "청", "처", "당", "원", "사")
+LOCATION_SUFFIXES_KO = ("시", "도", "군", "구", "주", "읍", "면", "동", "항", "섬", "강", "산")
+# The commonest Korean surnames: a three-syllable proper noun starting with one is a name.
+_SURNAMES_KO = frozenset(
+    "김이박최정강조윤장임한오서신권황안송홍전고문손양배백허유남심노하곽성차주우구민진나"
+)
+# Proper nouns Kiwi finds that name no single entity (관계 compounds such as 한미 "Korea-US").
+_STOP_KO = frozenset(
+    {
+        "한미",
+        "한중",
+        "한일",
+        "미중",
+        "북미",
+        "남북",
+        "한미일",
+        "여야",
+        "당정",
+        "북중",
+        "북러",
+        "미일",
+        "중일",
+        "한러",
+        "국내",
+        "해외",
+        "동북아",
+        "서방",
+        "연합뉴스",
+        "뉴시스",
+        "뉴스1",
+        "메타버스",
+        "K팝",
+        "케이팝",
+    }
+)
+# Last syllables of places and common nouns that start with a surname syllable (서해안, 최신순).
+_NOT_NAME_ENDINGS_KO = frozenset("안역로길순권항만관점층서")
+_NAME_TAGS = frozenset({"NNP", "SL", "SH"})
+# Common-noun tokens that are still names when the gazetteer spells them so (국회, 수능).
+_NNG_TYPES = frozenset({"ORG", "EVENT"})
+_DATELINE = re.compile(r"[\[(【]\s*[^\[\]()【】=\n]{1,20}=\s*[^\[\]()【】\n]{1,20}[\])】]")
+_BYLINE_KO = re.compile(
+    r"(?P<name>[가-힣]{2,4})\s*(?:선임기자|객원기자|인턴기자|기자|특파원|통신원)"
+    r"(?=\s*(?:=|[\w.+-]+@[\w-]+\.|\n|$|[)\]/]|·))"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+# --- English --------------------------------------------------------------------------------
+
+_WORD_EN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9&\-]|(?!['’]s\b)['’.](?=[A-Za-z0-9]))*\.?")
+_CONNECTORS_EN = frozenset(
+    {"of", "and", "the", "for", "de", "du", "van", "von", "der", "la", "le", "di", "da", "bin", "&"}
+)
+# Capitalised words that begin sentences or headlines but name nothing.
+_FUNCTION_WORDS_EN = frozenset(
+    """a an the in on at by for from to of with without about after before during since until
+    but and or nor so yet if as when while where why what how who whom whose which that this these
+    those it its he she they we i you his her their our my your them him us me also still however
+    meanwhile moreover although though despite amid among under over into onto than then there
+    here now today tonight yesterday tomorrow last next earlier later once some many most few
+    several all both each every any no not one two three four five six seven eight nine ten
+    first second third new more less such other another according unlike like just only even
+    asked read see watch photo advertisement share related updated published reporting editing
+    writing additional analysts analyst shares investors officials sources experts people year
+    years week weeks month months day days monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+_STOP_EN = frozenset(
+    """ai ceo cfo cto coo gdp ev evs it tv pc pcs cpu gpu gpus dram nand oled lcd ipo etf etfs
+    m&a r&d fy q1 q2 q3 q4 yoy kst est pst pt gmt utc am pm ok vr ar xr mr llm llms api apis suv
+    suvs 5g 6g esg cpi ppi lng bbl kpop k-pop k-drama ph.d phd act line lines mvp online""".split()
+)
+_TITLE_HEADS_EN = frozenset(
+    """president ceo cfo cto coo chairman chairwoman chair chairperson minister governor gov.
+    senator sen. rep. representative mayor director chancellor secretary king queen prince
+    princess pope general gen. coach manager judge justice professor prof. dr. dr mr. mr ms. ms
+    mrs. mrs ambassador commissioner spokesman spokeswoman spokesperson founder co-founder
+    captain striker midfielder defender forward goalkeeper pitcher outfielder infielder lawmaker
+    premier speaker sir lord emperor officer executive analyst economist leader""".split()
+)
+_TITLE_MODIFIERS_EN = frozenset(
+    """vice prime chief executive deputy acting former foreign finance defense defence trade
+    industry interior economy labor labour health education science culture unification crown
+    assistant senior general managing national head team club co""".split()
+)
+_HONORIFICS_EN = frozenset({"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr."})
+_ORG_SUFFIXES_EN = frozenset(
+    """inc inc. corp corp. co co. ltd ltd. llc plc ag sa nv group bank holdings ministry
+    university agency association institute council commission committee federation union
+    party court department office authority foundation fund corporation company motors
+    electronics technologies technology airlines airline capital partners securities research
+    labs entertainment studios club fc times news post wire ledger journal tribune daily herald
+    press service administration bureau board""".split()
+)
+_ORG_HEADS_EN = frozenset(
+    {
+        "ministry",
+        "university",
+        "bank",
+        "department",
+        "office",
+        "agency",
+        "commission",
+        "council",
+        "institute",
+        "bureau",
+        "board",
+        "federation",
+        "association",
+    }
+)
+_LOCATION_SUFFIXES_EN = frozenset(
+    """city province county state island islands district peninsula river mountains mountain bay
+    sea ocean valley strait stadium park airport port square street avenue""".split()
+)
+_PERSON_AFTER_EN = re.compile(
+    r"^(?:,\s+(?:the\s+|a\s+|an\s+)?(?:former\s+|then-|new\s+)?"
+    r"(?:[A-Z][\w.&-]*(?:['’]s)?\s+){0,3}"
+    r"(?:chief|ceo|president|chairman|chairwoman|minister|governor|founder|director|head|"
+    r"spokes|secretary|coach|manager|analyst|economist|professor|senator|mayor|captain|"
+    r"lawmaker|ambassador|\d{1,3}[,\s])"
+    r"|\s+(?:said|says|told|added|noted|wrote|argued|warned|explained|stressed)\b)",
+    re.IGNORECASE,
+)
+_PERSON_BEFORE_EN = re.compile(
+    r"(?:\b(?:ceo|chief executive|chief executive officer|president|chairman|chairwoman|"
+    r"minister|governor|founder|secretary|director|coach|manager|captain|striker|midfielder|"
+    r"pitcher|analyst|economist|professor|senator|lawmaker|ambassador|spokesperson|spokesman|"
+    r"spokeswoman|premier|leader|said|according to|substitute|teammate|winger|defender)"
+    r"(?:\s+of\s+\S+)?,?\s+)$",
+    re.IGNORECASE,
+)
+_ORG_AFTER_EN = re.compile(
+    r"^(?:['’]s)?\s+(?:ceo|cfo|chief executive|chairman|founder|shares|stock|chief)\b",
+    re.IGNORECASE,
+)
+_LOCATION_BEFORE_EN = re.compile(r"\b(?:in|near|outside|across|to)\s+$", re.IGNORECASE)
+# Nationality adjectives and compounds such as Seoul-based: descriptions, not names.
+_DEMONYM_EN = re.compile(
+    r"(?:(?:ean|ian|ese|ish|an|i)|-(?:based|made|born|led|owned|listed|backed|style))$"
+)
+_KOREAN_ROMAN_NAME = re.compile(r"^[A-Z][a-z]{1,4} [A-Z][a-z]+-[a-z]+$")
+_BYLINE_EN = (
+    re.compile(
+        r"(?:^|\n|\s[—–-]\s)\s*(?:By|BY|by)\s+(?P<names>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+        r"(?:\s*(?:,|and)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})*)"
+    ),
+    re.compile(
+        r"(?:Reporting|Writing|Editing|Additional reporting|Compiled)\s+by\s+"
+        r"(?P<names>[^;)\n]{2,120})"
+    ),
+)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+$|^\s*$|\n\s*$|[:—–]\s+$|[\"“‘]\s*$")
+
+
+def _hangul_only(text: str) -> bool:
+    """Whether every character is a Hangul syllable."""
+    return bool(text) and all("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+def is_korean(text: str) -> bool:
+    """Whether Hangul makes up at least a fifth of the letters."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    hangul = sum(1 for ch in letters if "\uac00" <= ch <= "\ud7a3")
+    return hangul * 5 >= len(letters)
+
+
+def entity_key(name: str, entity_type: str) -> str:
+    """The stable id of a name the gazetteer does not know: type prefix + 12 hex digits."""
+    digest = hashlib.sha1(f"{entity_type}|{normalize_key(name)}".encode()).hexdigest()[:12]
+    return f"{_KEY_PREFIX.get(entity_type, 'other')}:{digest}"
+
+
+def clean_name(surface: str, gazetteer: Gazetteer | None = None) -> str:
+    """A name without the titles before or after it and without trailing particles or a
+    possessive: 조주완 사장 → 조주완, 저커버그는 → 저커버그, CEO Tim Cook → Tim Cook."""
+    name = unicodedata.normalize("NFKC", surface).strip(" \t\n,.;:!?\"'“”‘’()[]")
+    changed = True
+    while changed and name:
+        changed = False
+        for title in PERSON_TITLES_KO:
+            for joint in (" ", ""):
+                if name.endswith(joint + title) and len(name) > len(title) + len(joint):
+                    if joint == "" and not _hangul_only(title):
+                        continue
+                    name, changed = name[: -len(title) - len(joint)].rstrip(), True
+                    break
+            if changed:
+                break
+        for lead in _TITLE_LEADS_KO:
+            if name.endswith(lead.rstrip()) and len(name) > len(lead):
+                name, changed = name[: -len(lead.rstrip())].rstrip(), True
+        words = name.split()
+        while len(words) > 1 and (
+            words[0].casefold() in _TITLE_HEADS_EN or words[0].casefold() in _TITLE_MODIFIERS_EN
+        ):
+            words, changed = words[1:], True
+        name = " ".join(words)
+    for possessive in ("'s", "’s"):
+        if name.endswith(possessive):
+            name = name[: -len(possessive)]
+    if gazetteer is not None:
+        entry = gazetteer.lookup(name)
+        if entry is not None and normalize_key(name) not in _spelling_keys(entry):
+            for spelling in sorted((entry.name, *entry.aliases), key=len, reverse=True):
+                if normalize_key(name).startswith(normalize_key(spelling)):
+                    return name[: _prefix_length(name, spelling)]
+        return name
+    return _strip_particle(name)
+
+
+def _spelling_keys(entry: GazetteerEntry) -> set[str]:
+    """The lookup keys of every spelling of an entry."""
+    return {normalize_key(s) for s in (entry.name, *entry.aliases)}
+
+
+def _prefix_length(name: str, spelling: str) -> int:
+    """How many characters of name spell the given alias (spaces may differ in Hangul)."""
+    target = normalize_key(spelling)
+    for end in range(1, len(name) + 1):
+        if normalize_key(name[:end]) == target:
+            return end
+    return len(name)
+
+
+_PARTICLES_KO = (
+    "에서",
+    "에게",
+    "께서",
+    "으로",
+    "까지",
+    "부터",
+    "이나",
+    "처럼",
+    "보다",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "와",
+    "과",
+    "도",
+    "로",
+    "만",
+)
+
+
+def _strip_particle(name: str) -> str:
+    """A Hangul name without one trailing particle, keeping at least two syllables."""
+    if not name or not _hangul_only(name[-1]):
+        return name
+    for particle in _PARTICLES_KO:
+        if name.endswith(particle) and len(name) - len(particle) >= 2:
+            return name[: -len(particle)]
+    return name
+
+
+# --- Kiwi -----------------------------------------------------------------------------------
+
+_kiwi: Any = None
+_kiwi_lock = threading.Lock()
+# Gazetteers already taught, by id; the object is kept so its id cannot be reused.
+_taught: dict[int, Gazetteer] = {}
+
+
+def _kiwi_for(gazetteer: Gazetteer) -> Any:
+    """The process's Kiwi, built on first use and taught the gazetteer's Korean spellings."""
+    global _kiwi
+    with _kiwi_lock:
+        if _kiwi is None:
+            from kiwipiepy import Kiwi
+
+            _kiwi = Kiwi()
+        if _taught.get(id(gazetteer)) is not gazetteer:
+            for spelling, _entry in gazetteer.spellings():
+                if not has_hangul(spelling):
+                    continue
+                compact = spelling.replace(" ", "")
+                if len(compact) >= 3 or re.search(r"[A-Za-z0-9]", compact):
+                    _kiwi.add_user_word(spelling, "NNP", 0.0)
+            _taught[id(gazetteer)] = gazetteer
+        return _kiwi
+
+
+def tokenize_korean(texts: Sequence[str], gazetteer: Gazetteer) -> list[list[Any]]:
+    """Kiwi tokens for each text, analysed together so Kiwi can use its worker threads."""
+    kiwi = _kiwi_for(gazetteer)
+    if not texts:
+        return []
+    if len(texts) == 1:
+        return [kiwi.tokenize(texts[0])]
+    return [list(tokens) for tokens in kiwi.tokenize(list(texts))]
+
+
+def _title_after_ko(text: str, end: int) -> bool:
+    """Whether a person's title follows the span (allowing 전/현/신임 in between)."""
+    rest = text[end : end + 24].lstrip(" ")
+    for lead in _TITLE_LEADS_KO:
+        if rest.startswith(lead):
+            rest = rest[len(lead) :]
+            break
+    rest = rest.lstrip("(").lstrip()
+    for title in PERSON_TITLES_KO:
+        if rest.startswith(title):
+            after = rest[len(title) : len(title) + 1]
+            # 씨 is a title only as a word of its own (홍길동 씨는), not the start of 씨앗 and such.
+            if title == "씨" and after and _hangul_only(after) and after not in "는가의와도를이":
+                return False
+            return True
+    return False
+
+
+def _type_korean(name: str, text: str, end: int, next_start: int | None) -> str:
+    """The type of an unknown Korean name from the title after it and its own ending."""
+    if _hangul_only(name[-2:]) and name.endswith(ORG_SUFFIXES_KO) and len(name) > 2:
+        return "ORG"
+    if _title_after_ko(text, end):
+        return "PERSON"
+    if next_start is not None and _title_after_ko(text, next_start):
+        return "PERSON"
+    if len(name) >= 3 and _hangul_only(name):
+        if name.endswith(ORG_SUFFIXES_KO_WEAK):
+            return "ORG"
+        if name.endswith(LOCATION_SUFFIXES_KO):
+            return "LOCATION"
+    if (
+        len(name) == 3
+        and _hangul_only(name)
+        and name[0] in _SURNAMES_KO
+        and name[-1] not in _NOT_NAME_ENDINGS_KO
+    ):
+        return "PERSON"
+    return "OTHER"
+
+
+def _korean_candidates(text: str, tokens: Iterable[Any], gazetteer: Gazetteer) -> list[_Candidate]:
+    """Candidates from runs of proper nouns and foreign words in Kiwi's analysis."""
+    words: list[list[Any]] = []
+    for token in tokens:
+        tag = token.tag
+        attached = (
+            bool(words and words[-1]) and words[-1][-1].start + words[-1][-1].len == token.start
+        )
+        if tag in _NAME_TAGS or (tag == "SN" and attached):
+            if attached:
+                words[-1].append(token)
+            else:
+                words.append([token])
+        elif tag == "NNG" and attached and words[-1][-1].tag in _NAME_TAGS:
+            head = words[-1][-1].form
+            # Kiwi sometimes cuts the last syllable off a Korean name (박영/NNP 희/NNG).
+            split_name = len(head) == 2 and head[0] in _SURNAMES_KO and len(token.form) == 1
+            if (
+                split_name
+                or token.form in ORG_SUFFIXES_KO
+                or token.form in LOCATION_SUFFIXES_KO
+                or (token.form in ORG_SUFFIXES_KO_WEAK)
+            ):
+                words[-1].append(token)
+            else:
+                words.append([])
+        elif tag == "NNG" and not attached and _nng_entry(token.form, gazetteer):
+            words.append([token])
+            words.append([])
+        else:
+            words.append([])
+    runs: list[list[tuple[int, int]]] = []
+    previous_end = -2
+    for word in words:
+        if not word:
+            previous_end = -2
+            continue
+        start, end = word[0].start, word[-1].start + word[-1].len
+        if runs and previous_end >= 0 and text[previous_end:start] == " ":
+            runs[-1].append((start, end))
+        else:
+            runs.append([(start, end)])
+        previous_end = end
+    candidates: list[_Candidate] = []
+    for run in runs:
+        candidates.extend(_segment_run(text, run, gazetteer))
+    return candidates
+
+
+def _nng_entry(form: str, gazetteer: Gazetteer) -> bool:
+    """Whether a common-noun token is an organisation's or event's own spelling."""
+    if len(form) < 2:
+        return False
+    entry = gazetteer.lookup(form, exact=True)
+    return entry is not None and entry.entity_type in _NNG_TYPES
+
+
+def _segment_run(text: str, run: list[tuple[int, int]], gazetteer: Gazetteer) -> list[_Candidate]:
+    """Known spellings first (longest match over the run's words), then unknown words merged."""
+    pieces: list[tuple[int, int, GazetteerEntry | None]] = []
+    i = 0
+    while i < len(run):
+        for j in range(len(run) - 1, i - 1, -1):
+            entry = gazetteer.lookup(text[run[i][0] : run[j][1]], exact=True)
+            if entry is not None:
+                pieces.append((run[i][0], run[j][1], entry))
+                i = j + 1
+                break
+        else:
+            pieces.append((run[i][0], run[i][1], None))
+            i += 1
+    merged: list[tuple[int, int, GazetteerEntry | None]] = []
+    for start, end, entry in pieces:
+        if merged and entry is None and merged[-1][2] is None:
+            left = text[merged[-1][0] : merged[-1][1]]
+            right = text[start:end]
+            if _joins(left, right):
+                merged[-1] = (merged[-1][0], end, None)
+                continue
+        merged.append((start, end, entry))
+    out = []
+    for index, (start, end, entry) in enumerate(merged):
+        name = text[start:end]
+        if entry is not None:
+            out.append(_Candidate(start, end, name, entry.entity_type, entry))
+            continue
+        next_start = merged[index + 1][1] if index + 1 < len(merged) else None
+        out.append(_Candidate(start, end, name, _type_korean(name, text, end, next_start), None))
+    return out
+
+
+def _joins(left: str, right: str) -> bool:
+    """Whether two unknown proper nouns separated by a space are one name (제롬 파월)."""
+    if has_hangul(left) != has_hangul(right):
+        return False
+    if not has_hangul(left):
+        return True
+    if len(right) < 2:
+        return False
+    if len(left) == 1:
+        # A one-syllable word before another proper noun is a foreign given name (존 스미스).
+        return True
+    if left.endswith(ORG_SUFFIXES_KO) or (len(left) >= 3 and left.endswith(LOCATION_SUFFIXES_KO)):
+        return False
+    korean_full_name = len(right) == 3 and right[0] in _SURNAMES_KO
+    return not (korean_full_name or (len(left) == 3 and left[0] in _SURNAMES_KO))
+
+
+def _korean_masks(text: str) -> list[tuple[int, int]]:
+    """Spans that are datelines or bylines, not mentions: [서울=연합뉴스] 홍길동 기자 =."""
+    masks = [match.span() for match in _DATELINE.finditer(text)]
+    masks.extend(match.span("name") for match in _BYLINE_KO.finditer(text))
+    masks.extend(match.span() for match in _EMAIL.finditer(text))
+    return masks
+
+
+def _keep_korean(candidate: _Candidate) -> bool:
+    """Drop bare surnames, relation compounds and unknown Latin acronyms."""
+    if candidate.entry is not None:
+        return True
+    name = candidate.name
+    if _hangul_only(name) and len(name) < 2:
+        return False
+    if name in _STOP_KO or name.casefold() in _STOP_EN:
+        return False
+    # Unknown Latin words inside Korean text are mostly acronyms and page furniture.
+    return has_hangul(name) and not name.isdigit()
+
+
+# --- English --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _latin_shape(gazetteer: Gazetteer) -> tuple[int, frozenset[str]]:
+    """The most words any Latin spelling has, and the words Latin spellings start with."""
+    longest = 1
+    starts: set[str] = set()
+    for spelling, _entry in gazetteer.spellings():
+        if not has_hangul(spelling):
+            words = _WORD_EN.findall(spelling)
+            longest = max(longest, len(words))
+            if words:
+                starts.update({words[0].casefold(), words[0].casefold().rstrip(".")})
+    return longest, frozenset(starts)
+
+
+def _case_fits(seen: str, entry: GazetteerEntry) -> bool:
+    """A case-insensitive hit must still look like a name in running text."""
+    if seen[0].islower():
+        return any(
+            s[:1].islower() and normalize_key(s) == normalize_key(seen) for s in entry.aliases
+        )
+    for spelling in (entry.name, *entry.aliases):
+        if normalize_key(spelling) == normalize_key(seen):
+            letters = spelling.replace(".", "")
+            if letters.isupper() and len(letters) <= 4:
+                return seen.replace(".", "") == letters
+            return True
+    return True
+
+
+def _english_masks(text: str) -> list[tuple[int, int]]:
+    """Bylines and reporting credits."""
+    masks: list[tuple[int, int]] = []
+    for pattern in _BYLINE_EN:
+        masks.extend(match.span("names") for match in pattern.finditer(text))
+    masks.extend(match.span() for match in _EMAIL.finditer(text))
+    return masks
+
+
+def _is_title_case(title: str) -> bool:
+    """Whether a headline capitalises most of its words (then capitals say nothing)."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", title) if len(w) > 3]
+    if len(words) < 3:
+        return False
+    return sum(1 for w in words if w[0].isupper()) / len(words) > 0.7
+
+
+def _english_candidates(text: str, title_end: int, gazetteer: Gazetteer) -> list[_Candidate]:
+    """Gazetteer spellings (longest first) and typed capitalised sequences."""
+    words = [(m.start(), m.end()) for m in _WORD_EN.finditer(text)]
+    longest, starts = _latin_shape(gazetteer)
+    candidates: list[_Candidate] = []
+    consumed = [False] * len(words)
+    i = 0
+    while i < len(words):
+        hit = None
+        first = text[words[i][0] : words[i][1]].casefold()
+        if first not in starts and first.rstrip(".") not in starts:
+            i += 1
+            continue
+        for n in range(min(longest, len(words) - i), 0, -1):
+            start, end = words[i][0], words[i + n - 1][1]
+            ends = [end] + ([end - 1] if text[end - 1] == "." else [])
+            for stop in ends:
+                surface = text[start:stop]
+                entry = gazetteer.lookup(surface, exact=True)
+                if entry is not None and _case_fits(surface, entry):
+                    hit = (n, stop, entry)
+                    break
+            if hit:
+                break
+        if hit is None:
+            i += 1
+            continue
+        n, stop, entry = hit
+        start = words[i][0]
+        candidates.append(_Candidate(start, stop, text[start:stop], entry.entity_type, entry))
+        for k in range(i, i + n):
+            consumed[k] = True
+        i += n
+    title_case = _is_title_case(text[:title_end])
+    for sequence in _capitalised_sequences(text, words, consumed):
+        if title_case and sequence[0][0] < title_end:
+            continue
+        candidate = _type_english(text, sequence)
+        if candidate is not None:
+            candidates.append(candidate)
+    return sorted(candidates, key=lambda c: c.start)
+
+
+def _is_capitalised(word: str) -> bool:
+    """Starts with a capital letter (or is a number inside a name such as Quest 3)."""
+    return word[:1].isupper()
+
+
+def _capitalised_sequences(
+    text: str, words: list[tuple[int, int]], consumed: list[bool]
+) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised words joined by single spaces and inner connectors (Bank of X)."""
+    sequences: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    pending: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(words):
+        word = text[start:end].rstrip(".")
+        last = (pending or current)[-1] if current else None
+        gap_ok = (
+            last is not None
+            and text[last[1] : start] == " "
+            and not _ends_sentence(text[last[0] : last[1]])
+        )
+        if consumed[index]:
+            if current:
+                sequences.append(current)
+            current, pending = [], []
+            continue
+        if _is_capitalised(word):
+            if current and gap_ok:
+                current.extend(pending)
+                current.append((start, end))
+            else:
+                if current:
+                    sequences.append(current)
+                current = [(start, end)]
+            pending = []
+        elif current and gap_ok and word.casefold() in _CONNECTORS_EN and not pending:
+            pending = [(start, end)]
+        else:
+            if current:
+                sequences.append(current)
+            current, pending = [], []
+    if current:
+        sequences.append(current)
+    return sequences
+
+
+def _ends_sentence(word: str) -> bool:
+    """Whether a word's final period closes a sentence rather than an abbreviation."""
+    if not word.endswith("."):
+        return False
+    return not re.fullmatch(
+        r"(?:[A-Za-z]\.)+|[A-Z]|(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Mr|Ms|Mrs|Dr|Gov|Sen|Rep|Gen|Prof|Calif|Ga|No)\.",
+        word,
+    )
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """Whether a word opens a sentence, a line or a quotation."""
+    return bool(_SENTENCE_END.search(text[max(0, start - 4) : start])) or start == 0
+
+
+def _type_english(text: str, sequence: list[tuple[int, int]]) -> _Candidate | None:
+    """Strip function words and titles from a capitalised sequence and give it a type."""
+    tokens = [text[s:e] for s, e in sequence]
+    spans = list(sequence)
+    person = honorific = False
+    sentence_initial = _sentence_initial(text, spans[0][0])
+    while tokens and tokens[0].rstrip(".").casefold() in _FUNCTION_WORDS_EN:
+        tokens, spans, sentence_initial = tokens[1:], spans[1:], False
+    # A title prefix (President, Prime Minister, Chief Executive, Mr.) marks a person.
+    cut = 0
+    for k, token in enumerate(tokens):
+        lowered = token.casefold()
+        if lowered in _TITLE_HEADS_EN:
+            cut = k + 1
+        elif lowered not in _TITLE_MODIFIERS_EN:
+            break
+    if 0 < cut < len(tokens):
+        honorific = tokens[cut - 1].casefold() in _HONORIFICS_EN
+        tokens, spans, person, sentence_initial = tokens[cut:], spans[cut:], True, False
+    # X CEO Y: the part before an inner title is an organisation, the part after a person.
+    for k in range(1, len(tokens) - 1):
+        if tokens[k].casefold() in {"ceo", "chairman", "president", "chief", "founder"}:
+            tokens, spans, person, sentence_initial = tokens[k + 1 :], spans[k + 1 :], True, False
+            break
+    while tokens and tokens[-1].casefold() in _CONNECTORS_EN:
+        tokens, spans = tokens[:-1], spans[:-1]
+    if not tokens:
+        return None
+    start, end = spans[0][0], spans[-1][1]
+    name = text[start:end]
+    if name.endswith(".") and not re.search(
+        r"\b(?:[A-Z]\.){2,}$|\b(?:Inc|Co|Corp|Ltd|Jr|St)\.$", name
+    ):
+        name, end = name[:-1], end - 1
+    folded = [t.rstrip(".").casefold() for t in tokens]
+    if len(tokens) == 1 and (
+        folded[0] in _STOP_EN
+        or folded[0] in _TITLE_HEADS_EN
+        or folded[0] in _ORG_SUFFIXES_EN
+        or folded[0] in _LOCATION_SUFFIXES_EN
+    ):
+        return None
+    if all(t in _FUNCTION_WORDS_EN or t in _STOP_EN for t in folded):
+        return None
+    if len(name) < 2 or name.isupper() and len(tokens) == 1 and len(name) > 5:
+        return None
+    before, after = text[max(0, start - 60) : start], text[end : end + 80]
+    entity_type = "OTHER"
+    if folded[-1] in _ORG_SUFFIXES_EN or (len(tokens) > 2 and folded[0] in _ORG_HEADS_EN):
+        entity_type = "ORG"
+    elif folded[-1] in _LOCATION_SUFFIXES_EN and len(tokens) > 1:
+        entity_type = "LOCATION"
+    elif person or _KOREAN_ROMAN_NAME.match(name) or _PERSON_BEFORE_EN.search(before):
+        entity_type = "PERSON"
+    elif _ORG_AFTER_EN.match(after):
+        entity_type = "ORG"
+    elif len(tokens) <= 3 and _PERSON_AFTER_EN.match(after) and len(tokens) >= 2:
+        entity_type = "PERSON"
+    elif len(tokens) == 1 and not sentence_initial and _LOCATION_BEFORE_EN.search(before):
+        entity_type = "LOCATION"
+    compass = {"north", "south", "east", "west", "southeast", "northeast", "southwest", "northwest"}
+    if (
+        entity_type == "OTHER"
+        and _DEMONYM_EN.search(name)
+        and all(t in compass for t in folded[:-1])
+    ):
+        return None
+    return _Candidate(start, end, name, entity_type, None, sentence_initial, honorific)
+
+
+def _keep_english(candidate: _Candidate, text: str, candidates: list[_Candidate]) -> bool:
+    """Drop sentence-openers that are only capitalised because they open a sentence."""
+    if candidate.entry is not None or not candidate.sentence_initial:
+        return True
+    if " " in candidate.name and candidate.entity_type != "OTHER":
+        return True
+    word = candidate.name.split()[0]
+    others = [c for c in candidates if c is not candidate and word in c.name.split()]
+    if any(not c.sentence_initial or " " in c.name for c in others):
+        return True
+    return candidate.entity_type in ("PERSON", "ORG") and " " in candidate.name
+
+
+# --- Resolution -----------------------------------------------------------------------------
+
+
+def _overlaps(start: int, end: int, masks: list[tuple[int, int]]) -> bool:
+    """Whether a span touches any masked span."""
+    return any(start < m_end and m_start < end for m_start, m_end in masks)
+
+
+def _parts(name: str) -> list[str]:
+    """The space-separated words of a name."""
+    return name.split()
+
+
+def _resolve(candidates: list[_Candidate]) -> list[Mention]:
+    """Short forms to the full names in the same article, then stable keys and types."""
+    full = [c for c in candidates if len(_parts(c.name)) > 1 or c.entry is not None]
+    person_votes: Counter[str] = Counter()
+    for c in candidates:
+        if c.entry is None and c.entity_type == "PERSON":
+            person_votes[normalize_key(c.name)] += 1
+    mentions: list[Mention] = []
+    for c in candidates:
+        target: _Candidate | None = None
+        if c.entry is None:
+            target = _full_form(c, full)
+        chosen = target or c
+        if chosen.entry is not None:
+            key, entity_type = chosen.entry.entity_id, chosen.entry.entity_type
+        else:
+            entity_type = chosen.entity_type
+            if entity_type == "OTHER" and person_votes[normalize_key(chosen.name)]:
+                entity_type = "PERSON"
+            key = entity_key(chosen.name, entity_type)
+        if target is None and c.honorific and len(_parts(c.name)) == 1:
+            continue
+        mentions.append(Mention(c.name, entity_type, c.start, key))
+    return mentions
+
+
+def _full_form(c: _Candidate, full: list[_Candidate]) -> _Candidate | None:
+    """The article's longer name that this short form stands for, if any."""
+    name_key = normalize_key(c.name)
+    best: _Candidate | None = None
+    for other in full:
+        if other is c or normalize_key(other.name) == name_key:
+            continue
+        kind = other.entry.entity_type if other.entry is not None else other.entity_type
+        spellings = [other.name] if other.entry is None else [other.name, other.entry.name]
+        for spelling in spellings:
+            words = _parts(spelling)
+            if kind == "PERSON" and c.entity_type in ("PERSON", "OTHER") and len(words) > 1:
+                # Romanised Korean names put the surname first: Rhee Chang-yong → Rhee.
+                surname_first = "-" in words[-1]
+                if name_key == normalize_key(words[-1]) or (
+                    surname_first and name_key == normalize_key(words[0])
+                ):
+                    best = other
+            elif kind == "ORG" and c.entity_type in ("ORG", "OTHER"):
+                other_key = normalize_key(spelling)
+                long_enough = len(name_key) >= 2 if has_hangul(c.name) else len(name_key) >= 3
+                prefix = other_key.startswith(name_key) and len(other_key) > len(name_key)
+                boundary = has_hangul(c.name) or other_key[len(name_key) : len(name_key) + 1] == " "
+                last_word = len(words) > 2 and name_key == normalize_key(words[-1])
+                if (long_enough and prefix and boundary) or (last_word and not has_hangul(c.name)):
+                    best = other
+            if best is not None:
+                return best
+    return None
+
+
+def find_mentions(
+    title: str | None, body: str, language: str | None, gazetteer: Gazetteer
+) -> list[Mention]:
+    """Typed mentions in title + '\\n\\n' + body (offset into that string), short forms
+    resolved to the full names the article uses, bylines and datelines left out."""
+    text = f"{title or ''}\n\n{body or ''}"
+    korean = language == "ko" if language else is_korean(text)
+    tokens = tokenize_korean([text], gazetteer)[0] if korean else None
+    return mentions_in(text, len(title or ""), korean, gazetteer, tokens)
+
+
+def mentions_in(
+    text: str, title_end: int, korean: bool, gazetteer: Gazetteer, tokens: Sequence[Any] | None
+) -> list[Mention]:
+    """Mentions in an already joined text; Korean needs Kiwi's tokens of that text."""
+    if korean:
+        masks = _korean_masks(text)
+        raw = _korean_candidates(text, tokens or (), gazetteer)
+        candidates = [c for c in raw if _keep_korean(c)]
+    else:
+        masks = _english_masks(text)
+        raw = _english_candidates(text, title_end, gazetteer)
+        candidates = [c for c in raw if _keep_english(c, text, raw)]
+    candidates = [c for c in candidates if not _overlaps(c.start, c.end, masks)]
+    candidates = [replace(c, name=_display(c.name)) for c in candidates]
+    return _resolve(candidates)
+
+
+def _display(name: str) -> str:
+    """A spelling as it should be stored: one space between words."""
+    return re.sub(r"\s+", " ", name).strip()

@@ -1,0 +1,235 @@
+"""The gazetteer: known people, organisations, places, products and events in Korean and English.
+
+Entries come from ``config/gazetteer.yaml`` and, for countries, from pycountry's ISO 3166
+names and their Korean translations. Any spelling of an entry (its name or an alias) finds it:
+Latin script ignores case, Hangul ignores spaces (마크 저커버그 = 마크저커버그).
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+
+from newsetl.schema import ENTITY_TYPES
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "gazetteer.yaml"
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_SPACES = re.compile(r"\s+")
+# What may follow a known name and still leave the name itself: Korean particles and the
+# English possessive. Longest first, so 에서 wins over 에.
+_TRAILERS = tuple(
+    sorted(
+        (
+            "은",
+            "는",
+            "이",
+            "가",
+            "을",
+            "를",
+            "의",
+            "에",
+            "에서",
+            "에게",
+            "께서",
+            "와",
+            "과",
+            "도",
+            "로",
+            "으로",
+            "만",
+            "까지",
+            "부터",
+            "이나",
+            "나",
+            "랑",
+            "이랑",
+            "하고",
+            "보다",
+            "처럼",
+            "이다",
+            "이며",
+            "이자",
+            "측",
+            "서",
+            "'s",
+            "’s",
+            "'",
+            "’",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One real thing, with every spelling it is known by."""
+
+    entity_id: str
+    name: str
+    entity_type: str
+    aliases: tuple[str, ...]
+    wikidata_id: str | None
+
+
+def has_hangul(text: str) -> bool:
+    """Whether the text contains any Hangul."""
+    return _HANGUL.search(text) is not None
+
+
+def normalize_key(surface: str) -> str:
+    """The lookup key of a spelling: NFKC, case-folded, Hangul spellings without spaces."""
+    text = unicodedata.normalize("NFKC", surface).replace("’", "'").strip()
+    text = _SPACES.sub(" ", text).casefold()
+    if has_hangul(text):
+        text = text.replace(" ", "")
+    return text
+
+
+class Gazetteer:
+    """Entries indexed by every spelling; the first entry to claim a spelling keeps it."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+        self._entries: dict[str, GazetteerEntry] = {}
+        self._index: dict[str, GazetteerEntry] = {}
+        self.conflicts: list[tuple[str, str, str]] = []
+        for entry in entries:
+            if entry.entity_id in self._entries:
+                raise ValueError(f"duplicate gazetteer id {entry.entity_id}")
+            if entry.entity_type not in ENTITY_TYPES:
+                raise ValueError(f"{entry.entity_id}: unknown type {entry.entity_type}")
+            self._entries[entry.entity_id] = entry
+            for spelling in (entry.name, *entry.aliases):
+                key = normalize_key(spelling)
+                if not key:
+                    continue
+                holder = self._index.get(key)
+                if holder is None:
+                    self._index[key] = entry
+                elif holder.entity_id != entry.entity_id:
+                    self.conflicts.append((spelling, holder.entity_id, entry.entity_id))
+        self._longest = max((len(key) for key in self._index), default=0)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[GazetteerEntry]:
+        return iter(self._entries.values())
+
+    def get(self, entity_id: str) -> GazetteerEntry | None:
+        """The entry with this id, if any."""
+        return self._entries.get(entity_id)
+
+    def lookup(self, surface: str, *, exact: bool = False) -> GazetteerEntry | None:
+        """The entry spelled exactly so, else (unless exact) the longest spelling the surface
+        starts with when only a particle or a possessive follows it (삼성전자와 → 삼성전자)."""
+        key = normalize_key(surface)
+        if not key:
+            return None
+        found = self._index.get(key)
+        if found is not None or exact:
+            return found
+        for trailer in _TRAILERS:
+            if key.endswith(trailer) and len(key) > len(trailer):
+                found = self._index.get(key[: -len(trailer)].rstrip())
+                if found is not None:
+                    return found
+        return None
+
+    def spellings(self) -> Iterator[tuple[str, GazetteerEntry]]:
+        """Every spelling with its entry (names and aliases, as written)."""
+        for entry in self._entries.values():
+            for spelling in dict.fromkeys((entry.name, *entry.aliases)):
+                if self._index.get(normalize_key(spelling)) is entry:
+                    yield spelling, entry
+
+
+def _entry_from_yaml(raw: dict[str, Any]) -> GazetteerEntry:
+    """One YAML entity item as an entry."""
+    try:
+        entity_id = str(raw["id"])
+        name = str(raw["name"])
+        entity_type = str(raw["type"])
+    except KeyError as missing:
+        raise ValueError(f"gazetteer entry {raw!r} lacks {missing}") from None
+    aliases = tuple(dict.fromkeys(str(a) for a in raw.get("aliases") or () if str(a) != name))
+    wikidata = raw.get("wikidata")
+    return GazetteerEntry(
+        entity_id, name, entity_type, aliases, str(wikidata) if wikidata else None
+    )
+
+
+@cache
+def _korean_country_names() -> gettext.NullTranslations:
+    """pycountry's Korean ISO 3166-1 catalogue, or a pass-through where it ships none."""
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ko"], fallback=True)
+
+
+def _country_entries(overrides: dict[str, dict[str, Any]]) -> list[GazetteerEntry]:
+    """Every ISO 3166-1 country as a LOCATION, with Korean names and the YAML's additions."""
+    korean = _korean_country_names()
+    entries = []
+    for country in pycountry.countries:
+        code = country.alpha_2
+        extra = overrides.get(code) or {}
+        english = [
+            getattr(country, field)
+            for field in ("common_name", "name", "official_name")
+            if getattr(country, field, None)
+        ]
+        translated = [korean.gettext(spelling) for spelling in english]
+        # A catalogue that lacks a name hands back the English one (or gettext's header for
+        # an empty string); keep only real translations, and none of the "X, Y" catalogue forms.
+        hangul = [t for t in translated if has_hangul(t) and "\n" not in t and ", " not in t]
+        name = str(extra.get("name") or english[0])
+        aliases = [*english, *hangul, *(str(a) for a in extra.get("aliases") or ())]
+        drop = {normalize_key(str(d)) for d in extra.get("drop_aliases") or ()}
+        kept = [a for a in dict.fromkeys(aliases) if a != name and normalize_key(a) not in drop]
+        wikidata = extra.get("wikidata")
+        entries.append(
+            GazetteerEntry(
+                f"loc:country-{code.lower()}",
+                name,
+                "LOCATION",
+                tuple(kept),
+                str(wikidata) if wikidata else None,
+            )
+        )
+    return entries
+
+
+def build_gazetteer(document: dict[str, Any]) -> Gazetteer:
+    """A gazetteer from a parsed YAML document; its own entries win a spelling over countries."""
+    items = document.get("entities") or []
+    entries = [_entry_from_yaml(item) for item in items]
+    if document.get("include_countries", True):
+        entries.extend(_country_entries(document.get("countries") or {}))
+    return Gazetteer(entries)
+
+
+_cache: dict[Path, Gazetteer] = {}
+_lock = threading.Lock()
+
+
+def load_gazetteer(path: Path | None = None) -> Gazetteer:
+    """config/gazetteer.yaml (plus countries from pycountry with Korean names where the
+    package has them); cached per path."""
+    resolved = (path or DEFAULT_PATH).resolve()
+    with _lock:
+        cached = _cache.get(resolved)
+        if cached is None:
+            document = yaml.safe_load(resolved.read_text(encoding="utf-8")) or {}
+            cached = _cache[resolved] = build_gazetteer(document)
+        return cached

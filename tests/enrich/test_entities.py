@@ -1,0 +1,221 @@
+import pytest
+
+from newsetl.entities import Mention, clean_name, entity_key, find_mentions
+from newsetl.gazetteer import load_gazetteer
+from newsetl.schema import ENTITY_TYPES
+
+
+def names(mentions: list[Mention]) -> list[tuple[str, str]]:
+    """(name, type) of each mention, in order."""
+    return [(m.name, m.entity_type) for m in mentions]
+
+
+def keys(mentions: list[Mention]) -> set[str]:
+    """The entity keys found."""
+    return {m.entity_key for m in mentions}
+
+
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [
+        pytest.param("조주완 사장", "조주완", id="ko-title-after"),
+        pytest.param("홍길동 전 대통령", "홍길동", id="ko-former-title"),
+        pytest.param("저커버그는", "저커버그", id="ko-particle"),
+        pytest.param("삼성전자와", "삼성전자", id="ko-particle-after-known"),
+        pytest.param("한국은행에서", "한국은행", id="ko-two-syllable-particle"),
+        pytest.param("CEO Tim Cook", "Tim Cook", id="en-title-before"),
+        pytest.param("President Joe Biden", "Joe Biden", id="en-president"),
+        pytest.param("Prime Minister Shigeru Ishiba", "Shigeru Ishiba", id="en-two-word-title"),
+        pytest.param("Meta's", "Meta", id="en-possessive"),
+    ],
+)
+def test_clean_name_strips_titles_and_particles(surface: str, expected: str) -> None:
+    assert clean_name(surface, load_gazetteer()) == expected
+
+
+def test_korean_mentions_are_cleaned_typed_and_keyed() -> None:
+    found = find_mentions(
+        "조주완 사장, XR 사업 재편",
+        "LG전자 조주완 사장은 27일 메타와 손잡았다고 밝혔다. 저커버그는 환영했다.",
+        "ko",
+        load_gazetteer(),
+    )
+    assert names(found) == [
+        ("조주완", "PERSON"),
+        ("LG전자", "ORG"),
+        ("조주완", "PERSON"),
+        ("메타", "ORG"),
+        ("저커버그", "PERSON"),
+    ]
+    assert [m.entity_key for m in found] == [
+        "person:william-cho",
+        "org:lg-electronics",
+        "person:william-cho",
+        "org:meta",
+        "person:mark-zuckerberg",
+    ]
+    text = (
+        "조주완 사장, XR 사업 재편\n\n"
+        "LG전자 조주완 사장은 27일 메타와 손잡았다고 밝혔다. 저커버그는 환영했다."
+    )
+    assert all(text[m.offset : m.offset + len(m.name)] == m.name for m in found)
+
+
+def test_bare_surnames_are_dropped() -> None:
+    found = find_mentions(
+        None, "이재용 회장이 말했다. 이 회장은 김 사장과 만났다.", "ko", load_gazetteer()
+    )
+    assert names(found) == [("이재용", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param("김철수 대표는 말했다.", ("김철수", "PERSON"), id="person-by-title"),
+        pytest.param("한빛전자는 신제품을 냈다.", ("한빛전자", "ORG"), id="org-by-suffix"),
+        pytest.param("양평군은 축제를 열었다.", ("양평군", "LOCATION"), id="location-by-suffix"),
+    ],
+)
+def test_unknown_korean_names_are_typed_by_context(body: str, expected: tuple[str, str]) -> None:
+    found = find_mentions(None, body, "ko", load_gazetteer())
+    assert names(found) == [expected]
+    assert found[0].entity_key == entity_key(*expected)
+
+
+def test_korean_dateline_and_byline_are_not_mentions() -> None:
+    found = find_mentions(
+        None,
+        "[서울=연합뉴스] 홍길동 기자 = 한국은행이 금리를 동결했다.\n홍길동 기자 hong@example.com",
+        "ko",
+        load_gazetteer(),
+    )
+    assert names(found) == [("한국은행", "ORG")]
+
+
+def test_english_mentions_with_titles_suffixes_and_sentence_openers() -> None:
+    found = find_mentions(
+        "Nvidia CEO Jensen Huang visits Seoul",
+        "The visit came as Acme Corp. said demand was strong. However, analysts were cautious. "
+        "Jane Doe, chief executive of Acme Corp., said prices would rise.",
+        "en",
+        load_gazetteer(),
+    )
+    assert names(found) == [
+        ("Nvidia", "ORG"),
+        ("Jensen Huang", "PERSON"),
+        ("Seoul", "LOCATION"),
+        ("Acme Corp.", "ORG"),
+        ("Jane Doe", "PERSON"),
+        ("Acme Corp.", "ORG"),
+    ]
+
+
+def test_english_byline_is_not_a_mention() -> None:
+    found = find_mentions(
+        "Samsung profit rises",
+        "By Maria Alvarez, Meridian Wire\nSamsung Electronics said profit rose.\n"
+        "(Reporting by John Roe; Editing by Ann Poe)",
+        "en",
+        load_gazetteer(),
+    )
+    assert keys(found) == {"org:samsung-electronics"}
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "language", "short", "full_key"),
+    [
+        pytest.param(
+            None,
+            "제롬 파월 의장이 말했다. 파월은 웃었다.",
+            "ko",
+            "파월",
+            "person:jerome-powell",
+            id="ko-known",
+        ),
+        pytest.param(
+            None,
+            "존 스미스 회장이 왔다. 스미스는 떠났다.",
+            "ko",
+            "스미스",
+            entity_key("존 스미스", "PERSON"),
+            id="ko-unknown-person",
+        ),
+        pytest.param(
+            None,
+            "Jane Doe said sales rose. Doe added that costs fell.",
+            "en",
+            "Doe",
+            entity_key("Jane Doe", "PERSON"),
+            id="en-unknown-person",
+        ),
+        pytest.param(
+            None,
+            "Governor Rhee Chang-yong spoke. Rhee said rates would hold.",
+            "en",
+            "Rhee",
+            "person:rhee-chang-yong",
+            id="en-korean-surname-first",
+        ),
+        pytest.param(
+            None,
+            "Acme Holdings said sales rose. Acme said costs fell.",
+            "en",
+            "Acme",
+            entity_key("Acme Holdings", "ORG"),
+            id="en-org-prefix",
+        ),
+        pytest.param(
+            None,
+            "삼성전자가 발표했다. 삼성은 웃었다.",
+            "ko",
+            "삼성",
+            "org:samsung-electronics",
+            id="ko-org-prefix",
+        ),
+        pytest.param(
+            "Zuckerberg bets on glasses",
+            "Mark Zuckerberg said so.",
+            "en",
+            "Zuckerberg",
+            "person:mark-zuckerberg",
+            id="en-headline-before-full",
+        ),
+    ],
+)
+def test_short_forms_resolve_to_the_full_name_in_the_article(
+    title: str | None, body: str, language: str, short: str, full_key: str
+) -> None:
+    found = find_mentions(title, body, language, load_gazetteer())
+    short_mentions = [m for m in found if m.name == short]
+    assert short_mentions
+    assert {m.entity_key for m in short_mentions} == {full_key}
+    assert len(keys(found)) == 1
+
+
+def test_language_is_detected_when_missing() -> None:
+    found = find_mentions("애플, 비전 프로 출시", "", None, load_gazetteer())
+    assert keys(found) == {"org:apple", "product:apple-vision-pro"}
+
+
+def test_types_are_schema_types() -> None:
+    found = find_mentions(
+        "World Cup draw in Washington",
+        "FIFA and the Premier League, Tottenham Hotspur and ChatGPT were named.",
+        "en",
+        load_gazetteer(),
+    )
+    assert {m.entity_type for m in found} <= set(ENTITY_TYPES)
+    assert keys(found) == {
+        "event:fifa-world-cup",
+        "loc:washington-dc",
+        "org:fifa",
+        "org:premier-league",
+        "org:tottenham-hotspur",
+        "product:chatgpt",
+    }
+
+
+def test_entity_key_is_stable() -> None:
+    assert entity_key("Jane Doe", "PERSON") == "person:3de054ac0c69"
+    assert entity_key("jane  doe", "PERSON") == entity_key("Jane Doe", "PERSON")
+    assert entity_key("Jane Doe", "ORG").startswith("org:")

@@ -1,0 +1,89 @@
+from pathlib import Path
+
+import pytest
+
+from newsetl.gazetteer import build_gazetteer, load_gazetteer, normalize_key
+from newsetl.schema import ENTITY_TYPES
+
+
+def test_shipped_gazetteer_is_large_consistent_and_conflict_free() -> None:
+    gazetteer = load_gazetteer()
+    own = [e for e in gazetteer if not e.entity_id.startswith("loc:country-")]
+    assert len(own) >= 120
+    assert gazetteer.conflicts == []
+    assert all(e.entity_type in ENTITY_TYPES for e in gazetteer)
+    assert all(
+        e.entity_id.split(":")[0] in {"org", "person", "loc", "product", "event", "other"}
+        for e in own
+    )
+
+
+def test_load_gazetteer_is_cached_per_path() -> None:
+    assert load_gazetteer() is load_gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("surface", "entity_id"),
+    [
+        pytest.param("메타", "org:meta", id="meta-ko"),
+        pytest.param("Meta Platforms", "org:meta", id="meta-platforms"),
+        pytest.param("META", "org:meta", id="latin-ignores-case"),
+        pytest.param("LG전자", "org:lg-electronics", id="lg-electronics-ko"),
+        pytest.param("현대차", "org:hyundai-motor", id="hyundai-short-ko"),
+        pytest.param("현대자동차", "org:hyundai-motor", id="hyundai-long-ko"),
+        pytest.param("Hyundai Motor", "org:hyundai-motor", id="hyundai-en"),
+        pytest.param("마크저커버그", "person:mark-zuckerberg", id="hangul-ignores-spaces"),
+        pytest.param("저커버그는", "person:mark-zuckerberg", id="particle-stripped"),
+        pytest.param("삼성전자와", "org:samsung-electronics", id="longest-prefix-before-particle"),
+        pytest.param("조지아주", "loc:georgia-us-state", id="georgia-state"),
+        pytest.param("대한민국", "loc:country-kr", id="pycountry-korean-name"),
+        pytest.param("독일", "loc:country-de", id="pycountry-germany-ko"),
+        pytest.param("북한", "loc:country-kp", id="yaml-country-alias"),
+        pytest.param("Russia", "loc:country-ru", id="yaml-country-name"),
+        pytest.param("도쿄", "loc:tokyo", id="capital-ko"),
+    ],
+)
+def test_lookup_finds_every_spelling(surface: str, entity_id: str) -> None:
+    entry = load_gazetteer().lookup(surface)
+    assert entry is not None
+    assert entry.entity_id == entity_id
+
+
+def test_lookup_exact_does_not_strip_particles() -> None:
+    assert load_gazetteer().lookup("저커버그는", exact=True) is None
+
+
+def test_unknown_spelling_finds_nothing() -> None:
+    assert load_gazetteer().lookup("없는회사이름") is None
+
+
+def test_normalize_key_folds_case_and_hangul_spaces() -> None:
+    assert normalize_key("  Meta  Platforms ") == "meta platforms"
+    assert normalize_key("마크 저커버그") == "마크저커버그"
+
+
+def test_build_gazetteer_from_a_document(tmp_path: Path) -> None:
+    document = {
+        "include_countries": False,
+        "entities": [
+            {
+                "id": "org:acme",
+                "name": "Acme",
+                "type": "ORG",
+                "aliases": ["애크미"],
+                "wikidata": "Q1",
+            },
+            {"id": "org:other", "name": "Other", "type": "ORG", "aliases": ["Acme"]},
+        ],
+    }
+    gazetteer = build_gazetteer(document)
+    entry = gazetteer.lookup("애크미")
+    assert entry is not None and entry.entity_id == "org:acme" and entry.wikidata_id == "Q1"
+    assert gazetteer.conflicts == [("Acme", "org:acme", "org:other")]
+
+
+def test_build_gazetteer_rejects_unknown_types() -> None:
+    with pytest.raises(ValueError, match="unknown type"):
+        build_gazetteer(
+            {"include_countries": False, "entities": [{"id": "x:y", "name": "Y", "type": "THING"}]}
+        )
