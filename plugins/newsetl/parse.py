@@ -1,0 +1,344 @@
+"""From fetched bytes to one parsed document: body, title, author, date, language, URL.
+
+HTML goes through trafilatura for the story text and the title/author; the publication
+time comes from :mod:`newsetl.dates`, which knows Korean portal conventions. Text dumps
+copied out of a browser go through :mod:`newsetl.textdump`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from newsetl.dates import published_from_tree
+from newsetl.encoding import decode_html
+from newsetl.language import detect_language
+from newsetl.textdump import clean_author, clean_text_dump, is_boilerplate_line, prose_weight
+from newsetl.urls import canonical_link_from_tree, canonicalize_url
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+# Below this much prose (Hangul and other wide characters count double) a page is a hub,
+# a stub or an error page rather than an article.
+MIN_PROSE_WEIGHT = 200
+# Share of control or undecodable characters above which bytes are not a web page.
+MAX_JUNK_SHARE = 0.05
+SNIFF_BYTES = 4096
+
+_MARKUP = re.compile(
+    r"<\s*(?:!doctype\s+html|html|head|body|title|meta|div|p|article|main|section|span|a|h[1-6]"
+    r"|table|ul|br)\b",
+    re.IGNORECASE,
+)
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|:<»«·–—-]|::|-{2})\s+")
+# Separators that a headline itself hardly ever uses, so what follows them is a site label.
+_SITE_SEPARATORS = frozenset({"|", "<", "::", "»", "«", "·"})
+MAX_SITE_LABEL_CHARS = 30
+_SECOND_LEVEL = frozenset({"co", "or", "go", "ne", "ac", "re", "com", "net", "org", "gov", "edu"})
+
+
+class ParseError(ValueError):
+    """One-line reason a document yielded no article (e.g. 'no article text', 'not html',
+    'empty')."""
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """One article as parsed from a fetched page or a text dump."""
+
+    title: str | None
+    author: str | None
+    published_at: datetime | None  # tz-aware UTC
+    language: str | None
+    body: str
+    url: str | None  # canonical: rel=canonical if present, else the fetched URL
+
+
+def parse_html(
+    content: bytes, *, url: str | None = None, content_type: str | None = None
+) -> ParsedDocument:
+    """decode_html, reject binary junk (NUL bytes / mostly non-text → ParseError('not html')),
+    trafilatura bare_extraction with metadata for body/title/author, our dates.parse_published
+    for the date, detect_language on the body; title cleaned of ' - Site', ' | 사이트' suffixes;
+    author cleaned (no '기자', no e-mail, no 'By ', no site name); ParseError('no article text')
+    when the body is empty or under ~200 characters of prose."""
+    if not content or not content.strip():
+        raise ParseError("empty")
+    if _looks_binary(content):
+        raise ParseError("not html")
+    text, _encoding = decode_html(content, content_type)
+    if len(_JUNK.findall(text[: SNIFF_BYTES * 4])) > MAX_JUNK_SHARE * min(
+        len(text), SNIFF_BYTES * 4
+    ):
+        raise ParseError("not html")
+    if not _MARKUP.search(text):
+        raise ParseError("not html")
+
+    import trafilatura  # the heavy import is paid by the first parse, not by importing this
+
+    tree = trafilatura.load_html(text)
+    if tree is None:
+        raise ParseError("not html")
+    _unwrap_layout_tables(tree)
+    extracted = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+        favor_precision=True,
+    )
+    raw_body = getattr(extracted, "text", None) or ""
+    site_name = _site_name(tree) or getattr(extracted, "sitename", None)
+    title = _choose_title(tree, getattr(extracted, "title", None), site_name, url)
+    body = _clean_body(raw_body, title)
+    if not body or prose_weight(body) < MIN_PROSE_WEIGHT:
+        raise ParseError("no article text")
+
+    language = detect_language(f"{title or ''}\n{body}")
+    return ParsedDocument(
+        title=title,
+        author=clean_author(getattr(extracted, "author", None), site_name)
+        or _byline_in_page(tree, site_name)
+        or _byline_in_body(raw_body),
+        published_at=published_from_tree(tree, language=language),
+        language=language,
+        body=body,
+        url=_document_url(tree, url),
+    )
+
+
+def parse_text_dump(content: bytes, *, origin: str) -> ParsedDocument:
+    """decode (UTF-8 with BOM handling, else detection), clean_text_dump, detect_language."""
+    if not content or not content.strip():
+        raise ParseError("empty")
+    if b"\x00" in content[:SNIFF_BYTES] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError("not text")
+    # A text dump has no <meta>, so this is BOM, then UTF-8, then detection.
+    text, _encoding = decode_html(content)
+    article = clean_text_dump(text)
+    language = detect_language(f"{article.title or ''}\n{article.body}")
+    return ParsedDocument(
+        title=article.title,
+        author=article.author,
+        published_at=article.published_at,
+        language=language,
+        body=article.body,
+        url=None,
+    )
+
+
+def clean_title(
+    title: str | None, *, site_name: str | None = None, url: str | None = None
+) -> str | None:
+    """The headline without ' - Site', ' | 사이트', ' < 섹션 < 기사본문 - 매체' labels around it."""
+    if not title:
+        return None
+    title = re.sub(r"\s+", " ", title).strip()
+    labels = {label.lower() for label in (site_name, _host_label(url)) if label}
+    while True:
+        pieces = _TITLE_SEPARATORS.split(title)
+        separators = _TITLE_SEPARATORS.findall(title)
+        if len(pieces) < 2:
+            break
+        last, separator = pieces[-1].strip(), separators[-1].strip()
+        head = title[: title.rfind(separators[-1])].strip()
+        if _is_site_label(last, separator, labels) and len(head) >= 8:
+            title = head
+            continue
+        first = pieces[0].strip()
+        rest = title[len(first) :].strip()
+        # '수도권일보 - 서울 지하철 노조…': a one-word site name in front of a full headline.
+        site_first = first.lower() in labels or (" " not in first and len(first) <= 15)
+        if site_first and len(rest.split()) >= 4:
+            title = title[len(first) :].lstrip()
+            title = title[len(separators[0].strip()) :].strip() if title else title
+            continue
+        break
+    return title or None
+
+
+def _choose_title(
+    tree: HtmlElement, extracted: str | None, site_name: str | None, url: str | None
+) -> str | None:
+    """The headline among og:title, <title> and trafilatura's pick, preferring the one shown
+    as a heading; social titles are sometimes cut short, so a longer <title> that extends one
+    wins."""
+    head_title = tree.find(".//head/title")
+    if head_title is None:
+        head_title = tree.find(".//title")
+    page_title = clean_title(
+        head_title.text_content() if head_title is not None else None, site_name=site_name, url=url
+    )
+    social = clean_title(
+        _meta_content(tree, "og:title") or _meta_content(tree, "twitter:title"),
+        site_name=site_name,
+        url=url,
+    )
+    picked = clean_title(extracted, site_name=site_name, url=url)
+    candidates = [title for title in (social, page_title, picked) if title]
+    headings = {
+        re.sub(r"\s+", " ", heading.text_content()).strip()
+        for heading in list(tree.iter("h1", "h2", "h3"))[:20]
+    }
+    for candidate in candidates:
+        if candidate in headings:
+            return candidate
+    if page_title and any(
+        page_title.startswith(other) for other in candidates if other != page_title
+    ):
+        return page_title
+    return candidates[0] if candidates else None
+
+
+def _meta_content(tree: HtmlElement, key: str) -> str | None:
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").strip().lower() == key:
+            content = (meta.get("content") or "").strip()
+            if content:
+                return content
+    return None
+
+
+def _is_site_label(piece: str, separator: str, labels: set[str]) -> bool:
+    lowered = piece.lower()
+    if lowered in labels or any(label and label in lowered for label in labels):
+        return True
+    if lowered in {"기사본문", "뉴스", "news", "home"}:
+        return True
+    if separator in _SITE_SEPARATORS and len(piece) <= MAX_SITE_LABEL_CHARS:
+        return True
+    # ' - Reuters', ' - The Korea Herald': a short label of at most three words.
+    return (
+        separator in {"-", "–", "—"}
+        and len(piece) <= 24
+        and len(piece.split()) <= 3
+        and (piece[:1].isupper() or bool(re.search(r"[가-힣]", piece)))
+    )
+
+
+def _host_label(url: str | None) -> str | None:
+    """'riversidecourier' for www.riversidecourier.com, 'hanbit' for news.hanbit.co.kr."""
+    labels = [label for label in (urlsplit(url).hostname or "").split(".") if label] if url else []
+    if len(labels) < 2 or labels[-1].isdigit():
+        return None
+    name = labels[-3] if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else labels[-2]
+    return name if len(name) >= 4 else None
+
+
+def _looks_binary(content: bytes) -> bool:
+    head = content[:SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return b"\x00" in head
+
+
+def _site_name(tree: HtmlElement) -> str | None:
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").lower()
+        if key in ("og:site_name", "application-name", "twitter:site") and meta.get("content"):
+            return meta.get("content", "").strip().lstrip("@") or None
+    return None
+
+
+def _document_url(tree: HtmlElement, url: str | None) -> str | None:
+    canonical = canonical_link_from_tree(tree, url)
+    if canonical and url:
+        # A canonical that points at the site's front page from an article page is a
+        # template mistake, not a statement about this article.
+        if urlsplit(canonical).path in ("", "/") and urlsplit(url).path not in ("", "/"):
+            canonical = None
+    chosen = canonical or url
+    return canonicalize_url(chosen) if chosen else None
+
+
+def _clean_body(text: str, title: str | None) -> str:
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
+    lines = [line for line in lines if line and not is_boilerplate_line(line)]
+    # The headline often sits inside <article> and comes out as the first line.
+    if lines and title and lines[0].strip(" |") == title:
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
+_TRAILING_BYLINE = re.compile(
+    r"^(?:[가-힣]{2,4}\s*(?:기자|특파원)(?:\s*[(\[]?\S+@\S+?[)\]]?)?|by\s+\S.{0,60})$",
+    re.IGNORECASE,
+)
+_BYLINE_CLASSES = re.compile(r"byline|author|reporter|writer|journalist", re.IGNORECASE)
+
+
+def _byline_in_page(tree: HtmlElement, site_name: str | None) -> str | None:
+    """A byline from an element marked as one (class/id/rel/itemprop), when metadata had none."""
+    for element in tree.iter("span", "div", "p", "a", "em", "strong", "address", "li"):
+        marks = " ".join(element.get(attr) or "" for attr in ("class", "id", "rel", "itemprop"))
+        if not _BYLINE_CLASSES.search(marks):
+            continue
+        text = re.sub(r"\s+", " ", element.text_content()).strip()
+        if 2 <= len(text) <= 80 and _TRAILING_BYLINE.match(text):
+            name = clean_author(text, site_name)
+            if name:
+                return name
+    for element in tree.iter("p", "div", "span", "address"):
+        text = re.sub(r"\s+", " ", element.text_content()).strip()
+        if len(text) <= 120 and re.match(r"by\s", text, re.IGNORECASE):
+            name = clean_author(text, site_name)
+            if name and _PERSON_NAME.fullmatch(name):
+                return name
+    return None
+
+
+# One or two people written the way English bylines write them ('Sarah Kim', 'Kim Min-jun').
+_PERSON_NAME = re.compile(
+    r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}(?:, [A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3})?"
+)
+
+
+def _byline_in_body(body: str) -> str | None:
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    for line in lines[:1] + lines[-3:]:
+        if _TRAILING_BYLINE.match(line) or "기자 =" in line:
+            name = clean_author(line)
+            if name:
+                return name
+    for line in lines[-3:]:
+        # '정하늘 기자 | 입력 ...' info rows, and a byline closing the last paragraph.
+        match = re.search(r"([가-힣]{2,4})\s*(?:기자|특파원)\s*(?:[|(\[]|\S+@\S+|$)", line)
+        if match and (len(line) <= 80 or match.end() == len(line)):
+            return match.group(1)
+    return None
+
+
+def _unwrap_layout_tables(tree: HtmlElement) -> None:
+    """Turn tables used for page layout into divs, so their text is read as paragraphs."""
+    layout = [
+        table
+        for table in tree.iter("table")
+        if table.find(".//table") is not None
+        or any(len(cell.text_content()) > 300 for cell in table.iter("td", "th"))
+        or all(len(row.findall("td")) + len(row.findall("th")) <= 1 for row in table.iter("tr"))
+    ]
+    # Collect every part first: renaming an outer table changes which table a row belongs to.
+    parts = [
+        element
+        for table in layout
+        for element in [table, *table.iter("thead", "tbody", "tfoot", "tr", "td", "th")]
+        if _owning_table(element) is table
+    ]
+    for element in parts:
+        element.tag = "div"
+
+
+def _owning_table(element: HtmlElement) -> HtmlElement | None:
+    node: HtmlElement | None = element
+    while node is not None and node.tag != "table":
+        node = node.getparent()
+    return node
