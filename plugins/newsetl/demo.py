@@ -66,13 +66,19 @@ def summary_lines(db_path: Path) -> list[str]:
         lines.append("top entities by type:")
         rows = con.execute(
             """
-            with ranked as (
-                select e.entity_type, e.name, count(*) as articles,
-                       row_number() over (partition by e.entity_type
-                                          order by count(*) desc, e.name) as rank
+            with counts as (
+                select e.entity_type, e.name, count(*) as articles
                 from article_entities ae join entities e using (entity_id)
                 group by all
+            ),
+
+            ranked as (
+                select *, row_number() over (
+                    partition by entity_type order by articles desc, name
+                ) as rank
+                from counts
             )
+
             select entity_type, string_agg(name || ' (' || articles || ')', ', ' order by rank)
             from ranked where rank <= 5 group by all order by entity_type
             """
