@@ -6,10 +6,12 @@ database under the project, then prints what was loaded and writes the HTML repo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from newsetl.settings import PROJECT_ROOT
@@ -101,6 +103,23 @@ def summary_lines(db_path: Path) -> list[str]:
     return lines
 
 
+DEMO_PORT = 8765
+
+
+@contextlib.contextmanager
+def serve_sample_site() -> Iterator[str]:
+    """The sample site on a fixed port, so article URLs (and ids) are the same every demo run."""
+    from newsetl.samplesite import serve
+
+    port = int(os.environ.get("NEWSETL_DEMO_PORT", DEMO_PORT))
+    with contextlib.ExitStack() as stack:
+        try:
+            base_url = stack.enter_context(serve(port=port))
+        except OSError:  # the port is taken: any free one will do for this run
+            base_url = stack.enter_context(serve())
+        yield base_url
+
+
 def main() -> int:
     started = time.perf_counter()
     configure_airflow(PROJECT_ROOT / ".airflow")
@@ -109,11 +128,10 @@ def main() -> int:
     migrate_airflow_db()
 
     from newsetl.report import write_report
-    from newsetl.samplesite import serve
     from newsetl.settings import load_settings
 
     settings = load_settings()
-    with serve() as base_url:
+    with serve_sample_site() as base_url:
         sources = [
             f"wire={base_url}/feed.xml",
             f"korea={base_url}/sitemap.xml",
