@@ -17,11 +17,13 @@ class RouteServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route | Callable[[], Route]] = {}
         self.hits: dict[str, int] = {}
+        self.last_request_headers: dict[str, str] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                server.last_request_headers = dict(self.headers.items())
                 route = server.routes.get(self.path)
                 if route is None:
                     self.send_error(HTTPStatus.NOT_FOUND)

@@ -283,23 +283,20 @@ def _json_nodes(data: object) -> Iterator[dict[str, object]]:
                 yield from _json_nodes(data[key])
 
 
+_VISIBLE_TEXT = etree.XPath(
+    "descendant-or-self::text()"
+    "[not(parent::script or parent::style or parent::noscript or parent::template)]"
+)
+
+
 def _visible_text(tree: lxml_html.HtmlElement) -> str:
+    """The page's text nodes in document order, without script/style contents.
+
+    One XPath call rather than a walk over every element: the walk created a Python proxy
+    per element and was a tenth of the parse time."""
     body = tree.find("body")
     root = body if body is not None else tree
-    parts: list[str] = []
-    for element in root.iter():
-        if element.tag in ("script", "style", "noscript", "template") or not isinstance(
-            element.tag, str
-        ):
-            continue
-        if element.text:
-            parts.append(element.text)
-        if element.tail and element is not root:
-            parts.append(element.tail)
-    # Tails of skipped elements are still page text.
-    for element in root.iter("script", "style", "noscript", "template"):
-        if element.tail:
-            parts.append(element.tail)
+    parts = [str(node) for node in _VISIBLE_TEXT(root)]
     return re.sub(r"[ \t\r\f\v\u00a0\u200b]+", " ", "\n".join(parts))
 
 

@@ -11,7 +11,13 @@ import polars as pl
 from newsetl import schema
 from newsetl.dates import parse_datetime_text
 from newsetl.language import detect_language
-from newsetl.parse import ParsedDocument, ParseError, parse_html, parse_text_dump
+from newsetl.parse import (
+    EXTRACTOR_VERSION,
+    ParsedDocument,
+    ParseError,
+    parse_html,
+    parse_text_dump,
+)
 from newsetl.urls import canonicalize_url
 
 FETCH_LOG: dict[str, pl.DataType] = {
@@ -20,13 +26,14 @@ FETCH_LOG: dict[str, pl.DataType] = {
     "final_url": pl.String(),
     "kind": pl.String(),
     "source": pl.String(),
-    "status": pl.String(),  # parsed | listing | fetch_failed | parse_failed
+    "status": pl.String(),  # parsed | listing | unchanged | fetch_failed | parse_failed
     "http_status": pl.Int32(),
     "reason": pl.String(),
     "fetched_at": schema.UTC_TS,
+    "extractor_version": pl.String(),
 }
 
-LISTING_KINDS = frozenset({"feed", "sitemap", "listing"})
+LISTING_KINDS = frozenset({"feed", "sitemap", "listing", "home"})
 
 
 def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -35,8 +42,15 @@ def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFram
     log: list[dict[str, Any]] = []
     for row in raw.iter_rows(named=True):
         entry = {key: row[key] for key in ("origin", "final_url", "kind", "source", "http_status")}
-        entry.update(run_id=run_id, fetched_at=row["fetched_at"], reason=row["reason"])
-        if row["status"] != "ok":
+        entry.update(
+            run_id=run_id,
+            fetched_at=row["fetched_at"],
+            reason=row["reason"],
+            extractor_version=EXTRACTOR_VERSION,
+        )
+        if row["status"] == "not_modified":
+            entry["status"] = "unchanged"
+        elif row["status"] != "ok":
             entry["status"] = "fetch_failed"
         elif row["kind"] in LISTING_KINDS:
             entry["status"] = "listing"
@@ -81,10 +95,12 @@ def parse_row(row: dict[str, Any]) -> dict[str, Any]:
         "external_id": external_id,
         "title": parsed.title,
         "author": parsed.author,
-        "published_at": parsed.published_at,
+        # The page's own date wins; a news sitemap's publication_date fills in when it has none.
+        "published_at": parsed.published_at or _utc(row.get("listed_at")),
         "fetched_at": row["fetched_at"],
         "language": parsed.language,
         "body": parsed.body,
+        "extractor_version": EXTRACTOR_VERSION,
     }
 
 
@@ -130,6 +146,10 @@ def _published(value: Any) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment is not None else None
 
 
 def _text(value: Any) -> str | None:

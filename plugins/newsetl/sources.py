@@ -2,13 +2,18 @@
 
 The extract step turns a list of sources into raw rows (schema.RAW_FETCHES): one per page
 fetched, file read, JSONL line or listing (feed/sitemap), failures included with a reason.
+Fetching is async and polite (see :mod:`newsetl.fetch`); a site's home page leads to the
+feeds it announces and the sitemaps its robots.txt lists; with a state folder, a source
+fetches only links it has not read before (or that its listing says changed), and revalidates
+what it did read with conditional GETs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import json
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +24,13 @@ import polars as pl
 import yaml
 
 from newsetl import schema
-from newsetl.feeds import FeedError, read_listing, sniff_kind
-from newsetl.fetch import Fetcher, FetchResult
+from newsetl.feeds import FeedError, ListingEntry, discover_feeds, read_listing, sniff_kind
+from newsetl.fetch import Fetcher, FetchResult, Validators
 from newsetl.settings import PROJECT_ROOT, Settings
+from newsetl.state import SourceState, load_state, save_state
 
 FILE_KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl", ".xml": "listing"}
 MAX_SITEMAP_DEPTH = 2
-FETCH_WORKERS = 8
 
 Progress = Callable[[str], None]
 
@@ -40,6 +45,11 @@ class Source:
     @property
     def is_url(self) -> bool:
         return self.location.startswith(("http://", "https://"))
+
+    @property
+    def state_key(self) -> str:
+        """What the source's remembered state is filed under."""
+        return f"{self.name}={self.location}" if self.name else self.location
 
 
 def parse_source_args(args: Iterable[str]) -> list[Source]:
@@ -78,34 +88,70 @@ def collect(
     sources: Iterable[Source],
     settings: Settings,
     *,
-    fetcher: Fetcher | None = None,
     progress: Progress | None = None,
+    state_dir: Path | None = None,
 ) -> pl.DataFrame:
-    """Read every source into raw rows; nothing raises for one bad source."""
-    own = fetcher is None
-    client = fetcher or Fetcher(settings)
-    reader = _Reader(settings, client, progress or (lambda _msg: None))
-    try:
-        rows = [row for source in sources for row in reader.read(source)]
-    finally:
-        if own:
-            client.close()
+    """Read every source into raw rows; nothing raises for one bad source.
+
+    With `state_dir`, each URL source remembers what it read there and fetches only what is
+    new; without it every link is fetched.
+    """
+    rows = asyncio.run(_collect(list(sources), settings, progress, state_dir))
     if not rows:
         return schema.empty(schema.RAW_FETCHES)
     return pl.DataFrame(rows, schema=schema.RAW_FETCHES)
 
 
+async def _collect(
+    sources: list[Source], settings: Settings, progress: Progress | None, state_dir: Path | None
+) -> list[dict[str, Any]]:
+    states = [
+        load_state(state_dir, s.state_key) if state_dir and s.is_url else SourceState(s.state_key)
+        for s in sources
+    ]
+    validators: dict[str, Validators] = {}
+    for state in states:
+        validators.update(state.validators)
+    seen: set[str] = set()
+    say = progress or (lambda _msg: None)
+    async with Fetcher(settings, validators=validators) as fetcher:
+        readers = [_Reader(settings, fetcher, say, state, seen) for state in states]
+        results = await asyncio.gather(
+            *(reader.read(source) for reader, source in zip(readers, sources, strict=True))
+        )
+    if state_dir is not None:
+        for source, state in zip(sources, states, strict=True):
+            if source.is_url:
+                save_state(state_dir, state)
+    return [row for rows in results for row in rows]
+
+
 class _Reader:
-    def __init__(self, settings: Settings, fetcher: Fetcher, progress: Progress) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        fetcher: Fetcher,
+        progress: Progress,
+        state: SourceState,
+        seen: set[str],
+    ) -> None:
         self.settings = settings
         self.fetcher = fetcher
         self.progress = progress
-        self.seen: set[str] = set()
+        self.state = state
+        self.seen = seen
 
-    def read(self, source: Source) -> Iterator[dict[str, Any]]:
+    async def read(self, source: Source) -> list[dict[str, Any]]:
         if source.is_url:
-            yield from self._read_url(source.location, source.name, depth=0)
-            return
+            return await self._read_url(source.location, source.name, depth=0)
+        rows: list[dict[str, Any]] = []
+        for row in self._read_path(source):
+            rows.append(row)
+            if row["kind"] in ("feed", "sitemap") and row["status"] == "ok":
+                rows.extend(await self._read_local_listing(row))
+        return rows
+
+    def _read_path(self, source: Source) -> Iterator[dict[str, Any]]:
         path = Path(source.location).expanduser()
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and _file_kind(p))
@@ -139,49 +185,110 @@ class _Reader:
                 yield _row(origin, "jsonl", name, reason="empty file")
             return
         if kind == "listing":
-            yield from self._read_listing(origin, content, None, name, depth=0)
+            try:
+                listing_kind = read_listing(content, None, limit=1).kind
+            except FeedError as exc:
+                yield _row(origin, "listing", name, reason=str(exc), content=content)
+                return
+            yield _row(origin, listing_kind, name, content=content)
             return
         yield _row(origin, kind, name, content=content)
 
-    def _read_url(self, url: str, name: str | None, depth: int) -> Iterator[dict[str, Any]]:
+    async def _read_local_listing(self, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """The pages a feed or sitemap file links to, fetched like a listing's."""
+        listing = read_listing(row["content"], None, limit=self.settings.max_feed_entries)
+        rows: list[dict[str, Any]] = []
+        for nested in await asyncio.gather(
+            *(self._read_url(url, row["source"], 1) for url in listing.sitemaps)
+        ):
+            rows.extend(nested)
+        rows.extend(await self._fetch_entries(listing.entries, row["origin"], row["source"]))
+        return rows
+
+    async def _read_url(
+        self, url: str, name: str | None, depth: int, entry: ListingEntry | None = None
+    ) -> list[dict[str, Any]]:
         if url in self.seen:
-            return
+            return []
         self.seen.add(url)
-        result = self.fetcher.fetch(url)
-        self.progress(f"fetched {url} ({result.reason or result.http_status})")
+        result = await self.fetcher.fetch(url)
+        self.progress(f"fetched {url} ({_outcome(result)})")
+        self.state.remember(result, entry.version if entry else None)
         if not result.ok or result.content is None:
-            yield _fetch_row(result, "html", name or _host(url))
-            return
+            return [_fetch_row(result, "html", name or _host(url), entry)]
         kind = sniff_kind(result.content, result.content_type)
         if kind == "html":
-            yield _fetch_row(result, "html", name or _host(result.final_url))
-            return
-        yield from self._read_listing(result.final_url, result.content, result, name, depth)
+            if depth == 0 and _is_home_page(result.final_url):
+                found = await self._discover(result)
+                if found:
+                    rows = [_fetch_row(result, "home", name or _host(result.final_url))]
+                    for nested in await asyncio.gather(
+                        *(self._read_url(u, name, depth + 1) for u in found)
+                    ):
+                        rows.extend(nested)
+                    return rows
+            return [_fetch_row(result, "html", name or _host(result.final_url), entry)]
+        return await self._read_listing(result, name, depth)
 
-    def _read_listing(
-        self,
-        origin: str,
-        content: bytes,
-        result: FetchResult | None,
-        name: str | None,
-        depth: int,
-    ) -> Iterator[dict[str, Any]]:
-        base = result.final_url if result else None
+    async def _discover(self, home: FetchResult) -> tuple[str, ...]:
+        """Feeds the home page announces, else the sitemaps its robots.txt lists."""
+        assert home.content is not None
+        feeds = discover_feeds(home.content, home.final_url)
+        if feeds:
+            return feeds
+        parts = urlsplit(home.final_url)
+        rules = await self.fetcher.robots(f"{parts.scheme}://{parts.netloc}")
+        return tuple(dict.fromkeys(rules.sitemaps)) if rules is not None else ()
+
+    async def _read_listing(
+        self, result: FetchResult, name: str | None, depth: int
+    ) -> list[dict[str, Any]]:
+        assert result.content is not None
         try:
-            listing = read_listing(content, base, limit=self.settings.max_feed_entries)
+            listing = read_listing(
+                result.content, result.final_url, limit=self.settings.max_feed_entries
+            )
         except FeedError as exc:
-            yield _row(origin, "listing", name, reason=str(exc), content=content, result=result)
-            return
-        yield _row(origin, listing.kind, name, content=content, result=result)
+            return [
+                _row(
+                    result.url,
+                    "listing",
+                    name,
+                    reason=str(exc),
+                    content=result.content,
+                    result=result,
+                )
+            ]
+        rows = [_row(result.url, listing.kind, name, content=result.content, result=result)]
         if depth < MAX_SITEMAP_DEPTH:
-            for nested in listing.sitemaps:
-                yield from self._read_url(nested, name, depth + 1)
-        links = [link for link in listing.links if link not in self.seen]
-        self.seen.update(links)
-        with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
-            for result_ in pool.map(self.fetcher.fetch, links):
-                self.progress(f"fetched {result_.url} ({result_.reason or result_.http_status})")
-                yield _fetch_row(result_, "html", name or _host(result_.final_url))
+            for nested in await asyncio.gather(
+                *(self._read_url(url, name, depth + 1) for url in listing.sitemaps)
+            ):
+                rows.extend(nested)
+        rows.extend(await self._fetch_entries(listing.entries, result.final_url, name))
+        return rows
+
+    async def _fetch_entries(
+        self, entries: Iterable[ListingEntry], where: str, name: str | None
+    ) -> list[dict[str, Any]]:
+        """Fetch the links not read before (or listed with a newer date), concurrently."""
+        entries = list(entries)
+        fresh = [
+            entry
+            for entry in entries
+            if entry.url not in self.seen and self.state.is_new(entry.url, entry.version)
+        ]
+        skipped = len(entries) - len(fresh)
+        if skipped:
+            self.progress(f"{where}: {skipped} links read before or listed twice")
+        self.seen.update(entry.url for entry in fresh)
+        fetched = await self.fetcher.fetch_many(entry.url for entry in fresh)
+        rows = []
+        for entry, page in zip(fresh, fetched, strict=True):
+            self.progress(f"fetched {page.url} ({_outcome(page)})")
+            self.state.remember(page, entry.version)
+            rows.append(_fetch_row(page, "html", name or _host(page.final_url), entry))
+        return rows
 
 
 def _file_kind(path: Path) -> str | None:
@@ -196,8 +303,24 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _fetch_row(result: FetchResult, kind: str, name: str | None) -> dict[str, Any]:
-    return _row(result.url, kind, name, reason=result.reason, content=result.content, result=result)
+def _is_home_page(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+def _outcome(result: FetchResult) -> str:
+    if result.not_modified:
+        return "not modified"
+    return result.reason or str(result.http_status)
+
+
+def _fetch_row(
+    result: FetchResult, kind: str, name: str | None, entry: ListingEntry | None = None
+) -> dict[str, Any]:
+    row = _row(result.url, kind, name, reason=result.reason, content=result.content, result=result)
+    if entry is not None:
+        row["listed_at"] = entry.published_at or entry.modified_at
+    return row
 
 
 def _row(
@@ -209,15 +332,25 @@ def _row(
     content: bytes | None = None,
     result: FetchResult | None = None,
 ) -> dict[str, Any]:
+    if reason:
+        status = "error"
+    elif result is not None and result.not_modified:
+        status = "not_modified"
+    else:
+        status = "ok"
     return {
         "origin": origin,
         "final_url": result.final_url if result else origin,
         "kind": kind,
         "source": name,
-        "status": "error" if reason else "ok",
+        "status": status,
         "http_status": result.http_status if result else None,
         "reason": reason,
         "content_type": result.content_type if result else None,
         "content": content,
         "fetched_at": datetime.now(UTC),
+        "headers": json.dumps(result.headers, sort_keys=True) if result else None,
+        "elapsed_ms": round(result.elapsed * 1000) if result else None,
+        "attempts": result.attempts if result else None,
+        "listed_at": None,
     }

@@ -34,6 +34,8 @@ def article_key(
 
 def build_articles(documents: pl.DataFrame) -> pl.DataFrame:
     """Stable ids, content hashes and story ids; one row per article_id (the first seen wins)."""
+    if "extractor_version" not in documents.columns:
+        documents = documents.with_columns(extractor_version=pl.lit(None, dtype=pl.String()))
     docs = schema.conform(documents, schema.DOCUMENTS)
     hashes = [content_hash(body) for body in docs["body"]]
     ids = [
@@ -47,8 +49,21 @@ def build_articles(documents: pl.DataFrame) -> pl.DataFrame:
             pl.Series("content_hash", hashes, dtype=pl.String),
             pl.Series("article_id", ids, dtype=pl.String),
         )
-        # exact copies of one text are one story until near-duplicate grouping lands
-        .with_columns(story_id=pl.lit("s:") + pl.col("content_hash").str.slice(0, 16))
         .unique(subset="article_id", keep="first", maintain_order=True)
     )
-    return schema.conform(articles, schema.ARTICLES)
+    return schema.conform(articles.with_columns(story_id=story_ids(articles)), schema.ARTICLES)
+
+
+def story_ids(articles: pl.DataFrame) -> pl.Series:
+    """One story per group of near-duplicate bodies (syndicated copies, small edits), named
+    's:' + the first 16 hex digits of the content hash of the group's earliest article."""
+    from newsetl.duplicates import group_near_duplicates
+
+    ids = articles["article_id"].to_list()
+    hashes = dict(zip(ids, articles["content_hash"].to_list(), strict=True))
+    representatives = group_near_duplicates(
+        ids, articles["body"].to_list(), articles["published_at"].to_list()
+    )
+    return pl.Series(
+        "story_id", [f"s:{hashes[rep][:16]}" for rep in representatives], dtype=pl.String
+    )
