@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 import polars as pl
 
 from newsetl.entities import Mention, is_korean, mentions_in, tokenize_korean
 from newsetl.gazetteer import Gazetteer, load_gazetteer, normalize_key
-from newsetl.schema import ARTICLE_ENTITIES, ARTICLE_TOPICS, ENTITIES, conform
-from newsetl.topics import Taxonomy, load_taxonomy, score_topics, topics_frame
+from newsetl.issues import ArticleTerms, group_issues
+from newsetl.keywords import english_keywords, korean_keywords
+from newsetl.schema import (
+    ARTICLE_ENTITIES,
+    ARTICLE_ISSUES,
+    ARTICLE_KEYWORDS,
+    ARTICLE_TOPICS,
+    ENTITIES,
+    conform,
+    empty,
+)
+from newsetl.topics import Taxonomy, classify_topics, load_taxonomy, topics_frame
 
+# Below this many articles one process does the work: a spawned worker reloads Kiwi, the
+# tagger and the classifiers, and on a busy machine 400 articles ran slower in two processes
+# (bench/bench_enrich.py) than in one.
+PARALLEL_MIN_ARTICLES = 2000
+WORKERS = 2
+# The terms that stand for an article when the day's stories are grouped into issues.
+ISSUE_ENTITIES = 4
+ISSUE_KEYWORDS = 4
 # Salience weights: being in the headline, appearing early, being mentioned often.
 HEADLINE_WEIGHT = 0.45
 LEAD_WEIGHT = 0.25
@@ -31,6 +54,8 @@ class Enriched:
     article_entities: pl.DataFrame
     topics: pl.DataFrame
     article_topics: pl.DataFrame
+    article_keywords: pl.DataFrame = field(default_factory=lambda: empty(ARTICLE_KEYWORDS))
+    article_issues: pl.DataFrame = field(default_factory=lambda: empty(ARTICLE_ISSUES))
 
 
 def author_names(author: str | None) -> set[str]:
@@ -71,21 +96,24 @@ def _without_authors(mentions: list[Mention], author: str | None, title: str) ->
     return [m for m in mentions if m.entity_key not in keys_of_authors]
 
 
-def enrich_articles(
-    articles: pl.DataFrame,
-    *,
+@dataclass(frozen=True)
+class _Analysis:
+    """What one article yields before the batch's entities are merged."""
+
+    mentions: list[Mention]
+    topics: list[tuple[str, float]]
+    keywords: list[tuple[str, float]]
+
+
+def analyse_articles(
+    rows: list[dict[str, Any]],
     gazetteer: Gazetteer | None = None,
     taxonomy: Taxonomy | None = None,
-) -> Enriched:
-    """articles has schema.ARTICLES (article_id, title, body, language, author, ...). One
-    entities row per entity_key with canonical name, type, aliases (every other spelling seen
-    plus the gazetteer's, deduplicated, sorted), wikidata_id; article_entities with
-    mention_count, first_offset, salience in [0,1] (headline and lead count more);
-    article_topics for every scored topic. Deterministic: the same input gives the same rows
-    in the same order."""
+) -> list[_Analysis]:
+    """Mentions, topics and keywords of each article row (title, body, language, author);
+    models and the default gazetteer and taxonomy are loaded once per process."""
     gazetteer = gazetteer or load_gazetteer()
     taxonomy = taxonomy or load_taxonomy()
-    rows = articles.select("article_id", "title", "body", "language", "author").to_dicts()
     texts = [f"{r['title'] or ''}\n\n{r['body'] or ''}" for r in rows]
     korean = [
         (r["language"] or "").startswith("ko") if r["language"] else is_korean(text)
@@ -99,39 +127,112 @@ def enrich_articles(
             strict=True,
         )
     )
+    topics = classify_topics(
+        [r["title"] for r in rows],
+        [r["body"] for r in rows],
+        ["ko" if flag else (r["language"] or "en") for r, flag in zip(rows, korean, strict=True)],
+        taxonomy,
+    )
+    out = []
+    for index, row in enumerate(rows):
+        title, body = row["title"] or "", row["body"] or ""
+        found = mentions_in(texts[index], len(title), korean[index], gazetteer, tokens.get(index))
+        found = _without_authors(found, row["author"], title)
+        if korean[index]:
+            keywords = korean_keywords(tokens[index], len(title))
+        else:
+            keywords = english_keywords(title, body)
+        out.append(_Analysis(found, topics[index], keywords))
+    return out
+
+
+def _analyse_in_parallel(rows: list[dict[str, Any]], workers: int) -> list[_Analysis]:
+    """analyse_articles over interleaved shares of the rows in worker processes."""
+    shares = [rows[k::workers] for k in range(workers)]
+    # Spawned, not forked: a fork of a process whose Kiwi worker threads run can deadlock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = list(pool.map(analyse_articles, shares))
+    merged: list[_Analysis] = [results[0][0]] * len(rows)
+    for k, share in enumerate(results):
+        for position, analysis in enumerate(share):
+            merged[k + position * workers] = analysis
+    return merged
+
+
+def _day(row: dict[str, Any]) -> date | None:
+    """The article's day: published, else fetched (UTC)."""
+    moment = row.get("published_at") or row.get("fetched_at")
+    return moment.date() if isinstance(moment, datetime) else None
+
+
+def enrich_articles(
+    articles: pl.DataFrame,
+    *,
+    gazetteer: Gazetteer | None = None,
+    taxonomy: Taxonomy | None = None,
+    workers: int | None = None,
+) -> Enriched:
+    """articles has schema.ARTICLES (article_id, title, body, language, author, ...). One
+    entities row per entity_key with canonical name, type, aliases (every other spelling seen
+    plus the gazetteer's, deduplicated, sorted), wikidata_id; article_entities with
+    mention_count, first_offset, salience in [0,1] (headline and lead count more);
+    article_topics with one or two calibrated top-level topics and their matching sub-topics;
+    article_keywords; article_issues grouping the day's stories about one event.
+    Deterministic: the same input gives the same rows in the same order. Large batches are
+    spread over `workers` processes (default: 2 where the machine has them)."""
+    gazetteer = gazetteer or load_gazetteer()
+    taxonomy = taxonomy or load_taxonomy()
+    columns = ["article_id", "title", "body", "language", "author"]
+    columns += [c for c in ("published_at", "fetched_at") if c in articles.columns]
+    rows = articles.select(columns).to_dicts()
+    workers = workers or min(WORKERS, os.cpu_count() or 1)
+    custom = gazetteer is not load_gazetteer() or taxonomy is not load_taxonomy()
+    if workers > 1 and len(rows) >= PARALLEL_MIN_ARTICLES and not custom:
+        analyses = _analyse_in_parallel(rows, workers)
+    else:
+        analyses = analyse_articles(rows, gazetteer, taxonomy)
 
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     types: dict[str, str] = {}
     link_rows: list[dict[str, object]] = []
     topic_rows: list[dict[str, object]] = []
-    for index, row in enumerate(rows):
+    keyword_rows: list[dict[str, object]] = []
+    article_links: dict[str, list[tuple[str, float]]] = {}
+    for row, analysis in zip(rows, analyses, strict=True):
         title, body = row["title"] or "", row["body"] or ""
-        found = mentions_in(texts[index], len(title), korean[index], gazetteer, tokens.get(index))
-        found = _without_authors(found, row["author"], title)
         by_key: dict[str, list[Mention]] = defaultdict(list)
-        for mention in found:
+        for mention in analysis.mentions:
             by_key[mention.entity_key].append(mention)
             spellings[mention.entity_key][mention.name] += 1
             types.setdefault(mention.entity_key, mention.entity_type)
         top_count = max((len(ms) for ms in by_key.values()), default=0)
+        links = []
         for key, ms in by_key.items():
             offsets = [m.offset for m in ms]
+            value = salience(offsets, len(title), len(body), len(ms), top_count)
+            links.append((key, value))
             link_rows.append(
                 {
                     "article_id": row["article_id"],
                     "entity_id": key,
                     "mention_count": len(ms),
                     "first_offset": min(offsets),
-                    "salience": salience(offsets, len(title), len(body), len(ms), top_count),
+                    "salience": value,
                 }
             )
-        language = "ko" if korean[index] else row["language"]
-        for topic_id, score in score_topics(title, body, language, taxonomy):
-            topic_rows.append(
-                {"article_id": row["article_id"], "topic_id": topic_id, "score": score}
-            )
+        article_links[row["article_id"]] = links
+        topic_rows.extend(
+            {"article_id": row["article_id"], "topic_id": topic_id, "score": score}
+            for topic_id, score in analysis.topics
+        )
+        keyword_rows.extend(
+            {"article_id": row["article_id"], "keyword": keyword, "score": score}
+            for keyword, score in analysis.keywords
+        )
 
     entity_rows = []
+    names: dict[str, str] = {}
     for key in sorted(spellings):
         entry = gazetteer.get(key)
         seen = spellings[key]
@@ -142,6 +243,7 @@ def enrich_articles(
             # Short forms were resolved to the full name, so the longest spelling is that name.
             name = sorted(seen, key=lambda s: (-len(s), -seen[s], s))[0]
             entity_type, wikidata, known = types[key], None, set()
+        names[key] = name
         aliases = sorted((known | set(seen)) - {name})
         entity_rows.append(
             {
@@ -159,4 +261,40 @@ def enrich_articles(
     article_topics = conform(pl.DataFrame(topic_rows, schema=ARTICLE_TOPICS), ARTICLE_TOPICS).sort(
         ["article_id", "score", "topic_id"], descending=[False, True, False]
     )
-    return Enriched(entities, article_entities, topics_frame(taxonomy), article_topics)
+    article_keywords = conform(
+        pl.DataFrame(keyword_rows, schema=ARTICLE_KEYWORDS), ARTICLE_KEYWORDS
+    ).sort(["article_id", "score", "keyword"], descending=[False, True, False])
+    issues = group_issues(
+        [
+            _issue_terms(row, article_links[row["article_id"]], analysis.keywords, names)
+            for row, analysis in zip(rows, analyses, strict=True)
+        ]
+    )
+    return Enriched(
+        entities,
+        article_entities,
+        topics_frame(taxonomy),
+        article_topics,
+        article_keywords,
+        issues,
+    )
+
+
+def _issue_terms(
+    row: dict[str, Any],
+    links: list[tuple[str, float]],
+    keywords: list[tuple[str, float]],
+    names: dict[str, str],
+) -> ArticleTerms:
+    """An article's most salient entities and keywords, for grouping into issues."""
+    ranked = sorted(links, key=lambda item: (-item[1], item[0]))[:ISSUE_ENTITIES]
+    terms = [key for key, _ in ranked]
+    labels = [names[key] for key, _ in ranked]
+    # Keywords that spell (part of) one of these entities add nothing: "bank" of Bank of Korea.
+    entity_names = {normalize_key(label) for label in labels}
+    entity_names |= {word for label in entity_names for word in label.split()}
+    for keyword, _score in keywords[:ISSUE_KEYWORDS]:
+        if normalize_key(keyword) not in entity_names:
+            terms.append("kw:" + normalize_key(keyword))
+            labels.append(keyword)
+    return ArticleTerms(row["article_id"], _day(row), tuple(terms), tuple(labels))

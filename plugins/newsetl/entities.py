@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from newsetl.gazetteer import Gazetteer, GazetteerEntry, has_hangul, normalize_key
+from newsetl.tagger import tag_entities
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class _Candidate:
     entry: GazetteerEntry | None
     sentence_initial: bool = False
     honorific: bool = False
+    tagged: bool = False  # found by the CRF tagger, whose spans already exclude particles
 
 
 _KEY_PREFIX = {
@@ -202,6 +204,19 @@ _STOP_KO = frozenset(
         "메타버스",
         "K팝",
         "케이팝",
+        # Generic institutions KLUE marks as organisations: no one real thing each.
+        "정부",
+        "경찰",
+        "검찰",
+        "당국",
+        "법원",
+        "군",
+        "해경",
+        "소방",
+        "소방당국",
+        "방역당국",
+        "보건당국",
+        "경찰청",
     }
 )
 # Last syllables of places and common nouns that start with a surname syllable (서해안, 최신순).
@@ -262,7 +277,7 @@ _ORG_SUFFIXES_EN = frozenset(
     party court department office authority foundation fund corporation company motors
     electronics technologies technology airlines airline capital partners securities research
     labs entertainment studios club fc times news post wire ledger journal tribune daily herald
-    press service administration bureau board""".split()
+    press service administration bureau board church army navy weekly org""".split()
 )
 _ORG_HEADS_EN = frozenset(
     {
@@ -279,11 +294,13 @@ _ORG_HEADS_EN = frozenset(
         "board",
         "federation",
         "association",
+        "church",
     }
 )
 _LOCATION_SUFFIXES_EN = frozenset(
     """city province county state island islands district peninsula river mountains mountain bay
-    sea ocean valley strait stadium park airport port square street avenue""".split()
+    sea ocean valley strait stadium park airport port square street avenue center centre
+    museum""".split()
 )
 _PERSON_AFTER_EN = re.compile(
     r"^(?:,\s+(?:the\s+|a\s+|an\s+)?(?:former\s+|then-|new\s+)?"
@@ -345,9 +362,12 @@ def entity_key(name: str, entity_type: str) -> str:
     return f"{_KEY_PREFIX.get(entity_type, 'other')}:{digest}"
 
 
-def clean_name(surface: str, gazetteer: Gazetteer | None = None) -> str:
+def clean_name(
+    surface: str, gazetteer: Gazetteer | None = None, *, particles: bool = True
+) -> str:
     """A name without the titles before or after it and without trailing particles or a
-    possessive: 조주완 사장 → 조주완, 저커버그는 → 저커버그, CEO Tim Cook → Tim Cook."""
+    possessive: 조주완 사장 → 조주완, 저커버그는 → 저커버그, CEO Tim Cook → Tim Cook.
+    particles=False keeps the last syllable (경남도 stays whole)."""
     name = unicodedata.normalize("NFKC", surface).strip(" \t\n,.;:!?\"'“”‘’()[]")
     changed = True
     while changed and name:
@@ -362,7 +382,7 @@ def clean_name(surface: str, gazetteer: Gazetteer | None = None) -> str:
             if changed:
                 break
         for lead in _TITLE_LEADS_KO:
-            if name.endswith(lead.rstrip()) and len(name) > len(lead):
+            if name.endswith(" " + lead.rstrip()) and len(name) > len(lead):
                 name, changed = name[: -len(lead.rstrip())].rstrip(), True
         words = name.split()
         while len(words) > 1 and (
@@ -373,6 +393,8 @@ def clean_name(surface: str, gazetteer: Gazetteer | None = None) -> str:
     for possessive in ("'s", "’s"):
         if name.endswith(possessive):
             name = name[: -len(possessive)]
+    if not particles:
+        return name
     if gazetteer is not None:
         entry = gazetteer.lookup(name)
         if entry is not None and normalize_key(name) not in _spelling_keys(entry):
@@ -627,6 +649,97 @@ def _korean_masks(text: str) -> list[tuple[int, int]]:
     return masks
 
 
+def _with_tagged(
+    text: str,
+    candidates: list[_Candidate],
+    spans: list[tuple[int, int, str]],
+    gazetteer: Gazetteer,
+) -> list[_Candidate]:
+    """Gazetteer hits, the tagger's spans that overlap none (linked to the gazetteer where it
+    spells them), the rules' title-typed people the tagger missed, and later mentions of
+    those names that the tagger did not mark again."""
+    known = [c for c in candidates if c.entry is not None]
+    out: list[_Candidate] = []
+    known.sort(key=lambda c: c.start)
+    taken: list[tuple[int, int]] = []
+    for start, end, entity_type in spans:
+        # The tagger knows no products or events, and a gazetteer spelling that covers its
+        # span is the better boundary; otherwise the tagger's span stands.
+        # A gazetteer name inside a tagged span of four words or more (부산 in 부산 해운대구
+        # 영화의전당 일대) means the tagger ran names and common nouns together.
+        winners = [
+            (c.start, c.end)
+            for c in known
+            if c.entity_type in ("PRODUCT", "EVENT")
+            or (c.start <= start and end <= c.end)
+            or (start <= c.start and c.end <= end and text[start:end].count(" ") >= 3)
+        ]
+        if _overlaps(start, end, taken) or _overlaps(start, end, winners):
+            continue
+        name = clean_name(text[start:end], particles=False)
+        if not name or (entity_type == "PERSON" and has_hangul(name) and name.count(" ") > 1):
+            continue
+        entry = gazetteer.lookup(name, exact=True)
+        kind = entry.entity_type if entry is not None else entity_type
+        if (
+            entry is None
+            and kind == "ORG"
+            and _hangul_only(name)
+            and len(name) >= 3
+            and name.endswith(_PLACE_ENDINGS_KO)
+        ):
+            # The same place is one entity whether the story has it act (KLUE: ORG) or not.
+            kind = "LOCATION"
+        out.append(_Candidate(start, start + len(name), name, kind, entry, tagged=True))
+        taken.append((start, start + len(name)))
+    for c in candidates:
+        if _overlaps(c.start, c.end, taken):
+            continue
+        titled = c.entity_type == "PERSON" and _title_after_ko(text, c.end)
+        # An unknown company or body with a telling ending (한빛바이오, 한빛전자).
+        suffixed = (
+            c.entity_type == "ORG"
+            and _hangul_only(c.name[-2:])
+            and c.name.endswith(ORG_SUFFIXES_KO)
+            and len(c.name) > 2
+        )
+        if c.entry is not None or titled or suffixed:
+            out.append(c)
+            taken.append((c.start, c.end))
+    out.extend(_repeated(text, out, taken))
+    return sorted(out, key=lambda c: c.start)
+
+
+def _repeated(
+    text: str, found: list[_Candidate], taken: list[tuple[int, int]]
+) -> list[_Candidate]:
+    """Other occurrences of names found by the tagger (and the family name of a foreign
+    person: 존 스미스 → 스미스) at the start of a word, where nothing was found."""
+    forms: dict[str, _Candidate] = {}
+    for c in found:
+        if not c.tagged or not has_hangul(c.name):
+            continue
+        if len(c.name.replace(" ", "")) >= 2:
+            forms.setdefault(c.name, c)
+        last = c.name.split()[-1]
+        if c.entity_type == "PERSON" and " " in c.name and len(last) >= 2:
+            forms.setdefault(last, replace(c, name=last))
+    extra: list[_Candidate] = []
+    for form, c in sorted(forms.items(), key=lambda item: -len(item[0])):
+        for match in re.finditer(re.escape(form), text):
+            start, end = match.span()
+            if start > 0 and _hangul_only(text[start - 1]):
+                continue
+            if _overlaps(start, end, taken):
+                continue
+            extra.append(replace(c, start=start, end=end, name=form))
+            taken.append((start, end))
+    return extra
+
+
+_PLACE_ENDINGS_KO = ("시", "군", "구", "도", "주")
+
+
 def _keep_korean(candidate: _Candidate) -> bool:
     """Drop bare surnames, relation compounds and unknown Latin acronyms."""
     if candidate.entry is not None:
@@ -636,6 +749,8 @@ def _keep_korean(candidate: _Candidate) -> bool:
         return False
     if name in _STOP_KO or name.casefold() in _STOP_EN:
         return False
+    if candidate.tagged:
+        return not name.isdigit() and not (len(name) == 1 and name.isascii())
     # Unknown Latin words inside Korean text are mostly acronyms and page furniture.
     return has_hangul(name) and not name.isdigit()
 
@@ -852,6 +967,8 @@ def _type_english(text: str, sequence: list[tuple[int, int]]) -> _Candidate | No
         entity_type = "PERSON"
     elif len(tokens) == 1 and not sentence_initial and _LOCATION_BEFORE_EN.search(before):
         entity_type = "LOCATION"
+    if entity_type == "OTHER":
+        entity_type = _type_by_shape(name, folded)
     compass = {"north", "south", "east", "west", "southeast", "northeast", "southwest", "northwest"}
     if (
         entity_type == "OTHER"
@@ -860,6 +977,92 @@ def _type_english(text: str, sequence: list[tuple[int, int]]) -> _Candidate | No
     ):
         return None
     return _Candidate(start, end, name, entity_type, None, sentence_initial, honorific)
+
+
+def _type_by_shape(name: str, folded: list[str]) -> str:
+    """A type for a name no context typed: a known place, a given name, an acronym."""
+    if normalize_key(name) in _place_names():
+        return "LOCATION"
+    if 1 <= len(folded) <= 3 and folded[0] in GIVEN_NAMES_EN:
+        return "PERSON"
+    if len(folded) == 1 and name.isupper() and 2 <= len(name) <= 5:
+        return "ORG"
+    return "OTHER"
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """ISO 3166-2 subdivision names (states, provinces), accents stripped, one or two words,
+    none of them a common word."""
+    import pycountry
+
+    names = set()
+    for subdivision in pycountry.subdivisions:
+        plain = "".join(
+            ch
+            for ch in unicodedata.normalize("NFKD", subdivision.name)
+            if not unicodedata.combining(ch)
+        )
+        plain = plain.replace("ʼ", "").replace("ʻ", "")
+        words = plain.split()
+        if 1 <= len(words) <= 2 and plain.isascii() and all(w[:1].isupper() for w in words):
+            key = normalize_key(plain)
+            if not set(key.split()) & _COMMON_PLACE_WORDS:
+                names.add(key)
+    return frozenset(names | _CITIES_EN)
+
+
+# Words that are also subdivision names but mostly mean something else in the news.
+_COMMON_PLACE_WORDS = frozenset(
+    """central north south east west northern southern eastern western capital centre center
+    national federal city island islands coast upper lower middle greater mid new saint
+    san santa la el al grand great inner outer lake lakes river valley mountain mountains
+    border borders district region province state territory county""".split()
+)
+# Large cities that are not ISO 3166-2 subdivisions, written for this project.
+_CITIES_EN = frozenset(
+    normalize_key(city)
+    for city in """Houston;Los Angeles;Chicago;Dallas;Miami;Atlanta;Boston;Seattle;San Francisco;
+    Philadelphia;Phoenix;Detroit;Denver;Las Vegas;San Diego;Silicon Valley;Manhattan;Brooklyn;
+    Toronto;Vancouver;Montreal;Mexico City;Sao Paulo;Rio de Janeiro;Buenos Aires;Lima;Bogota;
+    London;Paris;Berlin;Munich;Frankfurt;Hamburg;Madrid;Barcelona;Rome;Milan;Naples;Vienna;
+    Amsterdam;Brussels;Geneva;Zurich;Stockholm;Oslo;Copenhagen;Helsinki;Dublin;Edinburgh;
+    Manchester;Liverpool;Lisbon;Athens;Istanbul;Ankara;Moscow;Kyiv;Kiev;Warsaw;Prague;Budapest;
+    Tehran;Baghdad;Damascus;Beirut;Jerusalem;Tel Aviv;Gaza;Cairo;Riyadh;Mecca;Medina;Dubai;
+    Doha;Kabul;Kandahar;Herat;Islamabad;Karachi;Lahore;Delhi;New Delhi;Mumbai;Kolkata;
+    Bangalore;Chennai;Dhaka;Bangkok;Hanoi;Ho Chi Minh City;Jakarta;Manila;Singapore;
+    Kuala Lumpur;Beijing;Shanghai;Shenzhen;Guangzhou;Wuhan;Hong Kong;Taipei;Tokyo;Osaka;Kyoto;
+    Seoul;Busan;Incheon;Pyongyang;Sydney;Melbourne;Auckland;Nairobi;Lagos;Johannesburg;
+    Cape Town;Addis Ababa;Yeoncheon;Gangnam;Gwangju;Daegu;Daejeon;Ulsan;Jeju""".split(";")
+)
+GIVEN_NAMES_EN = frozenset(
+    """james john robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+    scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry
+    tyler aaron jose adam nathan henry douglas zachary peter kyle noah ethan jeremy walter
+    christian keith roger terry austin sean gerald carl harold dylan arthur lawrence jordan
+    jesse bryan billy bruce gabriel joe logan alan juan albert willie elijah wayne randy
+    vincent mason roy ralph bobby russell bradley philip eugene mary patricia jennifer linda
+    elizabeth barbara susan jessica sarah karen lisa nancy betty sandra margaret ashley
+    kimberly emily donna michelle carol amanda melissa deborah stephanie dorothy rebecca
+    sharon laura cynthia amy kathleen angela shirley brenda emma anna pamela nicole samantha
+    katherine christine helen debra rachel carolyn janet maria catherine heather diane olivia
+    julie joyce victoria ruth virginia lauren kelly christina joan evelyn judith andrea hannah
+    megan cheryl jacqueline martha madison teresa gloria sara janice ann kathryn abigail sophia
+    frances jean alice judy isabella julia grace amber denise danielle marilyn beverly charlotte
+    natalie theresa diana brittany doris kayla alexis lori marie tom tim nick mike dave steve
+    bill bob jim ben sam dan matt chris tony rob ted ed al jeff greg ken barack hillary joe
+    kamala boris angela emmanuel vladimir xi narendra justin jacinda recep benjamin volodymyr
+    elon jeff sundar satya tim mark sam jensen lisa warren charlie dean ahmed mohamed mohammed
+    muhammad ali omar hassan hussein ibrahim khalid mustafa yusuf fatima aisha abdul abdullah
+    carlos luis jorge miguel pedro pablo diego javier fernando ricardo antonio manuel francisco
+    rafael sergio alejandro andres lionel cristiano neymar kylian romelu dries eden kevin
+    jean pierre jacques francois louis michel philippe marie claude hans karl wolfgang klaus
+    jurgen angela olaf friedrich giuseppe giovanni marco luca matteo paolo ivan dmitry sergei
+    alexei mikhail yuri igor oleg hiroshi takeshi yuki shinzo fumio shigeru naoki kenji
+    rahul amit sanjay vijay priya raj anil sunil""".split()
+)
 
 
 def _keep_english(candidate: _Candidate, text: str, candidates: list[_Candidate]) -> bool:
@@ -957,12 +1160,21 @@ def find_mentions(
 
 
 def mentions_in(
-    text: str, title_end: int, korean: bool, gazetteer: Gazetteer, tokens: Sequence[Any] | None
+    text: str,
+    title_end: int,
+    korean: bool,
+    gazetteer: Gazetteer,
+    tokens: Sequence[Any] | None,
+    *,
+    tagged: bool = True,
 ) -> list[Mention]:
-    """Mentions in an already joined text; Korean needs Kiwi's tokens of that text."""
+    """Mentions in an already joined text; Korean needs Kiwi's tokens of that text. Korean
+    names come from the gazetteer and the CRF tagger (tagged=False: the rules alone)."""
     if korean:
         masks = _korean_masks(text)
         raw = _korean_candidates(text, tokens or (), gazetteer)
+        if tagged:
+            raw = _with_tagged(text, raw, tag_entities(text, tokens or (), gazetteer), gazetteer)
         candidates = [c for c in raw if _keep_korean(c)]
     else:
         masks = _english_masks(text)

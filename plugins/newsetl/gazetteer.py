@@ -8,12 +8,13 @@ Latin script ignores case, Hangul ignores spaces (마크 저커버그 = 마크�
 from __future__ import annotations
 
 import gettext
+import json
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,7 @@ def has_hangul(text: str) -> bool:
     return _HANGUL.search(text) is not None
 
 
+@lru_cache(maxsize=65536)
 def normalize_key(surface: str) -> str:
     """The lookup key of a spelling: NFKC, case-folded, Hangul spellings without spaces."""
     text = unicodedata.normalize("NFKC", surface).replace("’", "'").strip()
@@ -233,3 +235,49 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
             document = yaml.safe_load(resolved.read_text(encoding="utf-8")) or {}
             cached = _cache[resolved] = build_gazetteer(document)
         return cached
+
+
+def frequent_unknown_entities(
+    con: Any, gazetteer: Gazetteer, limit: int = 30, entity_type: str | None = None
+) -> list[dict[str, Any]]:
+    """Entities of the warehouse that the gazetteer does not know, most articles first:
+    entity_id, name, entity_type, aliases, articles, mentions, last_seen."""
+    rows = con.execute(
+        """
+        select
+            e.entity_id,
+            e.name,
+            e.entity_type,
+            e.aliases,
+            count(distinct ae.article_id) as articles,
+            sum(ae.mention_count) as mentions,
+            max(coalesce(a.published_at, a.fetched_at)) as last_seen
+        from entities as e
+        inner join article_entities as ae on ae.entity_id = e.entity_id
+        inner join articles as a on a.article_id = ae.article_id
+        where ? is null or e.entity_type = ?
+        group by e.entity_id, e.name, e.entity_type, e.aliases
+        order by articles desc, mentions desc, e.name
+        """,
+        [entity_type, entity_type],
+    ).fetchall()
+    columns = ("entity_id", "name", "entity_type", "aliases", "articles", "mentions", "last_seen")
+    unknown = [
+        dict(zip(columns, row, strict=True)) for row in rows if gazetteer.get(row[0]) is None
+    ]
+    return unknown[:limit]
+
+
+def gazetteer_stub(row: dict[str, Any]) -> str:
+    """A config/gazetteer.yaml line an analyst can complete (English name, Wikidata id)."""
+    prefix = {"PERSON": "person", "ORG": "org", "LOCATION": "loc", "PRODUCT": "product"}.get(
+        str(row["entity_type"]), "other"
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", str(row["name"]).casefold()).strip("-") or "todo"
+    aliases = ", ".join(
+        json.dumps(a, ensure_ascii=False) for a in [row["name"], *(row["aliases"] or [])]
+    )
+    return (
+        f"  - {{id: {prefix}:{slug}, name: {json.dumps(row['name'], ensure_ascii=False)}, "
+        f"type: {row['entity_type']}, aliases: [{aliases}]}}"
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import yaml
 
@@ -228,3 +229,140 @@ def score_topics(
     ]
     scored = [(topic_id, max(score, 0.0001)) for topic_id, score in scored]
     return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+
+# A top-level topic beside the first needs this probability; at most this many are kept.
+SECOND_TOPIC_MIN = 0.35
+# ... or this much when one of its sub-topics' keywords match strongly (two kinds of evidence).
+SUPPORTED_TOPIC_MIN = 0.15
+SUPPORTING_SUB_TOPIC = 0.8
+MAX_TOP_TOPICS = 2
+# A sub-topic's score is its parent's probability times its keyword score; kept from here.
+SUB_TOPIC_MIN = 0.2
+MAX_SUB_TOPICS = 2
+LEAD_CHARS = 300
+HEADLINE_SHARE = 0.35
+# How much the taxonomy's keyword scores count beside the model's probabilities, per
+# language: the English model learned from a few hundred written headlines only, so its
+# vocabulary is narrow and the keyword lists fill the gaps (chosen a priori, not tuned on
+# the English test headlines).
+KEYWORD_BLEND = {"ko": 0.0, "en": 0.5}
+# Sub-topics the training data files under another section than the taxonomy does: YNAT
+# puts weather stories under 생활문화 (culture), the taxonomy under society. When the
+# sub-topic's keywords clearly match, the model's mass moves to the taxonomy's parent.
+MOVED_SUB_TOPICS = {"weather": ("culture_life", "society")}
+
+
+def classify_topics(
+    titles: list[str | None],
+    bodies: list[str | None],
+    languages: list[str | None],
+    taxonomy: Taxonomy,
+) -> list[list[tuple[str, float]]]:
+    """Scored topics per article: the classifier's calibrated probability for one or two
+    top-level topics (headline and lead read), and the sub-topics of those whose keywords
+    match. Without a model for the language, the keyword scores alone. Sorted by score."""
+    from newsetl.classifier import load_classifier
+
+    results: list[list[tuple[str, float]]] = [[] for _ in titles]
+    keyword_scores = [
+        dict(score_topics(t, b or "", lang, taxonomy))
+        for t, b, lang in zip(titles, bodies, languages, strict=True)
+    ]
+    by_language: dict[str, list[int]] = {}
+    for index, language in enumerate(languages):
+        by_language.setdefault("ko" if language == "ko" else "en", []).append(index)
+    for language, indexes in by_language.items():
+        model = load_classifier(language)
+        if model is None:
+            for index in indexes:
+                results[index] = _keyword_only(keyword_scores[index], taxonomy)
+            continue
+        texts = [f"{titles[i] or ''} {(bodies[i] or '')[:LEAD_CHARS]}".strip() for i in indexes]
+        # The model learned from headlines: the headline alone weighs most, the lead helps
+        # (and carries a headline-less item on its own).
+        probabilities = model.probabilities(texts)
+        headlines = model.probabilities([titles[i] or "" for i in indexes])
+        has_title = np.array([[1.0 if titles[i] else 0.0] for i in indexes])
+        weight = HEADLINE_SHARE * has_title
+        probabilities = weight * headlines + (1.0 - weight) * probabilities
+        blend = KEYWORD_BLEND.get(language, 0.0)
+        for row, index in enumerate(indexes):
+            tops = dict(zip(model.classes, (float(p) for p in probabilities[row]), strict=True))
+            if blend:
+                tops = _blend(tops, keyword_scores[index], blend)
+            results[index] = _combine(tops, keyword_scores[index], taxonomy)
+    return results
+
+
+def _blend(tops: dict[str, float], keywords: dict[str, float], weight: float) -> dict[str, float]:
+    """(1 - weight) × model probabilities + weight × keyword scores made a distribution;
+    the model alone where no top-level keyword matched."""
+    matched = {topic: keywords.get(topic, 0.0) for topic in tops}
+    total = sum(matched.values())
+    if total <= 0.0:
+        return tops
+    return {t: (1.0 - weight) * p + weight * matched[t] / total for t, p in tops.items()}
+
+
+def _supported(topic_id: str, keywords: dict[str, float], taxonomy: Taxonomy) -> bool:
+    """Whether one of the topic's sub-topics matches strongly on keywords."""
+    return any(
+        t.parent_topic_id == topic_id and keywords.get(t.topic_id, 0.0) >= SUPPORTING_SUB_TOPIC
+        for t in taxonomy.topics
+    )
+
+
+def _combine(
+    tops: dict[str, float], keywords: dict[str, float], taxonomy: Taxonomy
+) -> list[tuple[str, float]]:
+    """Top-level probabilities and keyword scores as the article's kept topics."""
+    if "entertainment" not in tops and keywords.get("entertainment", 0.0) > 0.0:
+        # A model without an entertainment class (YNAT files it under culture) hands part of
+        # its culture and society mass to entertainment, in proportion to the keywords.
+        entertainment = keywords["entertainment"]
+        rival = max(keywords.get("culture_life", 0.0), keywords.get("society", 0.0))
+        share = entertainment / (entertainment + rival) if entertainment > rival else 0.0
+        moved = 0.0
+        for donor in ("culture_life", "society"):
+            if donor in tops:
+                moved += tops[donor] * share
+                tops[donor] *= 1.0 - share
+        tops["entertainment"] = moved
+    for sub_topic, (home, parent) in MOVED_SUB_TOPICS.items():
+        if keywords.get(sub_topic, 0.0) >= 0.5 and tops.get(home, 0.0) > tops.get(parent, 0.0):
+            tops[parent], tops[home] = tops.get(parent, 0.0) + tops[home], 0.0
+    ranked = sorted(tops.items(), key=lambda item: (-item[1], item[0]))
+    kept = [ranked[0]] + [
+        (topic, p)
+        for topic, p in ranked[1:MAX_TOP_TOPICS]
+        if p >= SECOND_TOPIC_MIN
+        or (p >= SUPPORTED_TOPIC_MIN and _supported(topic, keywords, taxonomy))
+    ]
+    out = [(topic, round(p, 4)) for topic, p in kept]
+    for parent, probability in kept:
+        children = [
+            (t.topic_id, probability * keywords[t.topic_id])
+            for t in taxonomy.topics
+            if t.parent_topic_id == parent and t.topic_id in keywords
+        ]
+        children.sort(key=lambda item: (-item[1], item[0]))
+        out.extend(
+            (topic, round(score, 4))
+            for topic, score in children[:MAX_SUB_TOPICS]
+            if score >= SUB_TOPIC_MIN
+        )
+    return sorted(out, key=lambda item: (-item[1], item[0]))
+
+
+def _keyword_only(keywords: dict[str, float], taxonomy: Taxonomy) -> list[tuple[str, float]]:
+    """Keyword scores reduced the same way: the best top-level topic or two and their subs."""
+    tops = {
+        t.topic_id: keywords.get(t.topic_id, 0.0)
+        for t in taxonomy.topics
+        if t.parent_topic_id is None
+    }
+    if not any(tops.values()):
+        return []
+    total = sum(tops.values())
+    return _combine({k: v / total for k, v in tops.items()}, keywords, taxonomy)

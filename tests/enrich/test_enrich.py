@@ -95,15 +95,15 @@ def test_enrich_three_articles_exactly() -> None:
         schema=ARTICLE_ENTITIES,
         orient="row",
     )
+    # One or two calibrated top-level topics and the sub-topics of those; no low-score tail.
+    # ko-1 reads as economy: the YNAT-trained model knows 가격 인하 (price cut), not Quest.
     expected_topics = pl.DataFrame(
         [
-            ("en-1", "it_science", 0.9116),
-            ("en-1", "xr", 0.9116),
-            ("ko-1", "it_science", 0.9116),
-            ("ko-1", "xr", 0.9116),
-            ("ko-2", "economy", 0.9972),
-            ("ko-2", "monetary_policy", 0.9961),
-            ("ko-2", "finance", 0.1591),
+            ("en-1", "it_science", 0.6945),
+            ("en-1", "xr", 0.6331),
+            ("ko-1", "economy", 0.5524),
+            ("ko-2", "economy", 0.9544),
+            ("ko-2", "monetary_policy", 0.9506),
         ],
         schema=ARTICLE_TOPICS,
         orient="row",

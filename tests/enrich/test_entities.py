@@ -219,3 +219,32 @@ def test_entity_key_is_stable() -> None:
     assert entity_key("Jane Doe", "PERSON") == "person:3de054ac0c69"
     assert entity_key("jane  doe", "PERSON") == entity_key("Jane Doe", "PERSON")
     assert entity_key("Jane Doe", "ORG").startswith("org:")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "Fans cheered as Dries Mertens scored.", ("Dries Mertens", "PERSON"), id="given-name"
+        ),
+        pytest.param("Storms hit Herat overnight.", ("Herat", "LOCATION"), id="subdivision"),
+        pytest.param("Officials from KCNA spoke.", ("KCNA", "ORG"), id="acronym"),
+    ],
+)
+def test_english_names_without_context_are_typed_by_shape(
+    body: str, expected: tuple[str, str]
+) -> None:
+    found = find_mentions(None, body, "en", load_gazetteer())
+    assert expected in names(found)
+
+
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [
+        pytest.param("이재현", "이재현", id="name-ending-like-a-lead-word"),
+        pytest.param("경남도", "경남도", id="place-ending-like-a-particle"),
+        pytest.param("조주완 사장", "조주완", id="title-still-stripped"),
+    ],
+)
+def test_clean_name_keeps_tagged_spans_whole(surface: str, expected: str) -> None:
+    assert clean_name(surface, particles=False) == expected

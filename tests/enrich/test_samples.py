@@ -9,6 +9,7 @@ import yaml
 from newsetl.enrich import enrich_articles
 from newsetl.gazetteer import normalize_key
 from newsetl.schema import ARTICLES, TOP_TOPICS
+from newsetl.textdump import clean_text_dump
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 MANIFEST = SAMPLES / "manifest.yaml"
@@ -30,7 +31,9 @@ def clean_sample_articles() -> list[tuple[dict[str, Any], str]]:
             ]
             body = next(r["body"] for r in records if r["title"] == item["title"])
         elif item["kind"] == "text":
-            body = path.read_text(encoding=item.get("encoding") or "utf-8")
+            # The body the pipeline gets: the page text without the portal's menus.
+            dump = path.read_text(encoding=item.get("encoding") or "utf-8")
+            body = clean_text_dump(dump).body
         else:
             continue
         found.append((item, body))

@@ -1,0 +1,271 @@
+"""Readers of the public labelled corpora that train and measure the NLP models.
+
+KLUE-NER (Korean, one character per line with BIO tags), GUM (English CoNLL-U with nested,
+typed, Wikipedia-linked entity mentions) and KLUE YNAT (Korean headlines with a topic). Each
+corpus has a fixed, documented split: a held-out part chosen by a hash of the item's id, never
+used for training or tuning.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
+KLUE_NER_PATH = DATA_DIR / "ner" / "ko-klue-news" / "klue-ner-v1.1_dev_wikitree.tsv"
+GUM_DIR = DATA_DIR / "ner" / "en-gum-news"
+YNAT_PATH = DATA_DIR / "topics" / "ko-ynat" / "ynat-train.tsv"
+
+# KLUE tags → the project's entity types (dates, times and quantities are not entities here).
+KLUE_TYPES = {"PS": "PERSON", "OG": "ORG", "LC": "LOCATION"}
+GUM_TYPES = {"person": "PERSON", "organization": "ORG", "place": "LOCATION"}
+# YNAT's seven classes → the contract's top-level topic ids.
+YNAT_TOPICS = {
+    "IT과학": "it_science",
+    "경제": "economy",
+    "사회": "society",
+    "생활문화": "culture_life",
+    "세계": "world",
+    "스포츠": "sports",
+    "정치": "politics",
+}
+
+
+def split_of(item_id: str, parts: int = 5) -> int:
+    """A stable bucket in [0, parts) for an item id; bucket 0 is the held-out part."""
+    return int(hashlib.sha1(item_id.encode()).hexdigest(), 16) % parts
+
+
+def is_held_out(item_id: str) -> bool:
+    """Whether an item belongs to the held-out fifth that no model trains or tunes on."""
+    return split_of(item_id) == 0
+
+
+@dataclass(frozen=True)
+class Span:
+    """A typed character span of a text."""
+
+    start: int
+    end: int
+    entity_type: str
+
+
+@dataclass(frozen=True)
+class NerSentence:
+    """A sentence with its gold entity spans."""
+
+    sentence_id: str
+    text: str
+    spans: tuple[Span, ...]
+
+
+def read_klue_ner(path: Path = KLUE_NER_PATH) -> list[NerSentence]:
+    """KLUE-NER sentences with PERSON, ORG and LOCATION spans (character offsets)."""
+    sentences: list[NerSentence] = []
+    sentence_id = ""
+    chars: list[str] = []
+    tags: list[str] = []
+
+    def close() -> None:
+        if sentence_id:
+            sentences.append(NerSentence(sentence_id, "".join(chars), _bio_spans(tags)))
+
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("## klue"):
+            close()
+            sentence_id, chars, tags = line[3:].split("\t")[0], [], []
+        elif line.startswith("##") or not line:
+            continue
+        else:
+            char, _, tag = line.rpartition("\t")
+            chars.append(char or " ")
+            tags.append(tag)
+    close()
+    return sentences
+
+
+def _bio_spans(tags: list[str]) -> tuple[Span, ...]:
+    """Spans of the mapped types from per-character BIO tags."""
+    spans: list[Span] = []
+    start, current = -1, ""
+    for index, tag in enumerate([*tags, "O"]):
+        kind = tag[2:]
+        if tag == "O" or tag.startswith("B-") or kind != current:
+            if start >= 0 and current in KLUE_TYPES:
+                spans.append(Span(start, index, KLUE_TYPES[current]))
+            start, current = (index, kind) if tag != "O" else (-1, "")
+    return tuple(spans)
+
+
+@dataclass
+class GumDocument:
+    """One GUM news document: its text, named mentions, and salient named entities."""
+
+    doc_id: str
+    title: str
+    text: str
+    spans: list[Span] = field(default_factory=list)
+    # identity (Wikipedia title) → (type, salient?) for the named entities of the document
+    entities: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    mention_identities: list[str] = field(default_factory=list)
+
+
+_OPEN = re.compile(r"\((\d+)-([^()]*?)(?=\(|\)|$)(\))?")
+_CLOSE = re.compile(r"(?<![\w-])(\d+)\)")
+_NAME_POS = frozenset({"PROPN"})
+_INNER_OK = frozenset({"of", "and", "&", "de", "for", "the", "-", "'s"})
+
+
+def read_gum(directory: Path = GUM_DIR) -> list[GumDocument]:
+    """GUM news documents with named mentions of people, organisations and places: mentions
+    linked to Wikipedia, trimmed to their proper-noun run (the United States → United States),
+    and unlinked mentions that are nothing but a proper name (Montalvo)."""
+    return [_read_gum_file(path) for path in sorted(directory.glob("GUM_news_*.conllu"))]
+
+
+def _read_gum_file(path: Path) -> GumDocument:
+    """One CoNLL-U file as text + named spans."""
+    words: list[tuple[int, int, str, str]] = []  # start, end, form, upos
+    text_parts: list[str] = []
+    offset = 0
+    salient: set[str] = set()
+    mentions: list[tuple[int, int, str, str, str]] = []  # first word, last word, id, type, identity
+    stack: dict[str, list[tuple[int, str, str]]] = {}
+    title = ""
+    doc_id = path.stem
+    salience_line = ""
+    # Multi-word tokens (People's = People + 's) carry the spacing of their last word.
+    joined_until = 0
+    joined_space = True
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("# meta::title = "):
+            title = line.split(" = ", 1)[1]
+        elif line.startswith("# meta::salientEntities = "):
+            salience_line = line.split(" = ", 1)[1]
+        elif line.startswith("# text = ") and words:
+            text_parts.append("\n")
+            offset += 1
+        if not line or line.startswith("#"):
+            joined_until = 0
+            continue
+        cols = line.split("\t")
+        if "." in cols[0]:
+            continue
+        if "-" in cols[0]:
+            joined_until = int(cols[0].split("-")[1])
+            joined_space = "SpaceAfter=No" not in cols[9]
+            continue
+        form, upos, misc = cols[1], cols[3], cols[9]
+        index = len(words)
+        words.append((offset, offset + len(form), form, upos))
+        text_parts.append(form)
+        offset += len(form)
+        number_in_sentence = int(cols[0])
+        if number_in_sentence < joined_until:
+            space = False
+        elif number_in_sentence == joined_until:
+            space = joined_space
+        else:
+            space = "SpaceAfter=No" not in misc
+        if space:
+            text_parts.append(" ")
+            offset += 1
+        entity = next((m[7:] for m in misc.split("|") if m.startswith("Entity=")), "")
+        for match in _OPEN.finditer(entity):
+            number, attrs, closed = match.group(1), match.group(2), match.group(3)
+            fields = attrs.split("-", 6)
+            etype = fields[0]
+            identity = fields[6] if len(fields) > 6 else ""
+            if closed:
+                mentions.append((index, index, number, etype, identity))
+            else:
+                stack.setdefault(number, []).append((index, etype, identity))
+        stripped = _OPEN.sub("", entity)
+        for match in _CLOSE.finditer(stripped):
+            opened = stack.get(match.group(1))
+            if opened:
+                first, etype, identity = opened.pop()
+                mentions.append((first, index, match.group(1), etype, identity))
+    text = "".join(text_parts)
+    document = GumDocument(doc_id, title, text)
+    numbers_salient = {m.group(1) for m in re.finditer(r"(\d+) \(\d\*\)", salience_line)}
+    for first, last, number, etype, identity in sorted(mentions):
+        if etype not in GUM_TYPES:
+            continue
+        run = _proper_noun_run(words[first : last + 1])
+        if run is None or (not identity and not _whole_name(words[first : last + 1], run)):
+            continue
+        identity = identity or "~" + " ".join(
+            w[2] for w in words[first + run[0] : first + run[1] + 1]
+        )
+        start, end = words[first + run[0]][0], words[first + run[1]][1]
+        document.spans.append(Span(start, end, GUM_TYPES[etype]))
+        document.mention_identities.append(identity)
+        if number in numbers_salient:
+            salient.add(identity)
+        kept = document.entities.get(identity)
+        document.entities[identity] = (GUM_TYPES[etype], (kept or ("", False))[1])
+    for identity in salient:
+        if identity in document.entities:
+            document.entities[identity] = (document.entities[identity][0], True)
+    document.spans = sorted(set(document.spans), key=lambda s: (s.start, s.end))
+    return document
+
+
+def _whole_name(words: list[tuple[int, int, str, str]], run: tuple[int, int]) -> bool:
+    """Whether a mention is nothing but its proper nouns (an unlinked name such as Montalvo)."""
+    head = 0
+    while head < len(words) and words[head][3] == "DET":
+        head += 1
+    tail = len(words) - 1
+    while tail > head and words[tail][3] in ("PART", "PUNCT"):
+        tail -= 1
+    return run == (head, tail)
+
+
+def _proper_noun_run(words: list[tuple[int, int, str, str]]) -> tuple[int, int] | None:
+    """The first run of proper nouns (with inner of/and/the) in a mention, by word index."""
+    start = next((i for i, w in enumerate(words) if w[3] in _NAME_POS), None)
+    if start is None:
+        return None
+    # Capitalised words just before the proper nouns belong to the name (United States).
+    while start > 0 and words[start - 1][2][:1].isupper() and words[start - 1][3] != "DET":
+        start -= 1
+    end = start
+    i = start + 1
+    while i < len(words):
+        if words[i][3] in _NAME_POS or (words[i][3] == "NUM" and end == i - 1):
+            end = i
+        elif words[i][2].casefold() in _INNER_OK and i + 1 < len(words):
+            pass
+        else:
+            break
+        i += 1
+    return start, end
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A labelled headline."""
+
+    text: str
+    topic: str
+
+
+def read_ynat(path: Path = YNAT_PATH) -> list[Headline]:
+    """YNAT headlines with the contract's topic ids, in file order."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return [Headline(row["title"], YNAT_TOPICS[row["topic"]]) for row in rows]
+
+
+def ynat_splits(headlines: list[Headline]) -> Iterator[tuple[str, Headline]]:
+    """Each headline with its part: "held_out" (a fifth, by hash of row number and text) or
+    "train"."""
+    for number, headline in enumerate(headlines):
+        part = "held_out" if is_held_out(f"ynat-{number}-{headline.text}") else "train"
+        yield part, headline
