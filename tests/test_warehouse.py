@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+
 from newsetl import schema, warehouse
 from newsetl.settings import Settings
 

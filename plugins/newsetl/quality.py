@@ -4,6 +4,10 @@ Row rules quarantine the rows that break them and the batch goes on; table rules
 (unique keys, referential integrity, too many empty articles) become failures that
 keep the batch from being published. Every expectation run lands in ``results``,
 as do the two batch rules computed here (``max_empty_share``, ``not_all_quarantined``).
+When the caller passes each source's volume against its trailing week
+(:func:`source_volumes`), a ``source_volumes`` suite fails the batch for a source whose
+volume fell by 80% or more. With ``data_docs_dir`` the run's GX Data Docs (HTML) are
+written there.
 
 In the quarantine, ``rule`` is the expectation type with its column, e.g.
 ``expect_column_values_to_not_be_null(body)``, or ``parent_quarantined`` for a link
@@ -19,6 +23,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -58,6 +63,23 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("article_topics", "article_id", "articles"),
     ("article_topics", "topic_id", "topics"),
 )
+
+# A source fails the batch when its last day (this run included) brought in at most
+# (1 - VOLUME_DROP) of its mean day over the week before; sources with too little history are
+# not judged. Days, not runs: on a 15-minute schedule a run often finds nothing new, and
+# incremental fetching makes a run's count depend on what earlier runs already read.
+VOLUME_DROP = 0.8
+VOLUME_DAY = timedelta(days=1)
+VOLUME_WINDOW = timedelta(days=7)
+VOLUME_HISTORY = VOLUME_WINDOW + VOLUME_DAY  # how far back source_volumes needs history
+VOLUME_MIN_DAYS = 3
+VOLUME_MIN_MEAN = 5.0
+SOURCE_VOLUMES: dict[str, pl.DataType] = {
+    "source": pl.String(),
+    "pages": pl.Int64(),  # pages parsed into documents in the last day, this run included
+    "baseline_days": pl.Int64(),  # days of the week before with a run that read the source
+    "baseline_mean": pl.Float64(),  # their mean pages per day
+}
 
 _SAMPLE_SIZE = 3
 _RESULT_FORMAT = {"result_format": "COMPLETE"}
@@ -114,10 +136,14 @@ def validate_batch(
     *,
     now: datetime | None = None,
     max_empty_share: float = 0.5,
+    volumes: pl.DataFrame | None = None,
+    data_docs_dir: Path | None = None,
 ) -> ValidationOutcome:
     """Validate the five contract tables with GX 1.x suites.
 
     Row rules quarantine rows and the batch goes on; table rules become failures.
+    `volumes` (SOURCE_VOLUMES, from :func:`source_volumes`) adds the volume-drop rule;
+    `data_docs_dir` gets the run's GX Data Docs.
     """
     missing = [name for name in schema.TABLES if name not in tables]
     unknown = [name for name in tables if name not in schema.TABLES]
@@ -134,7 +160,7 @@ def validate_batch(
     now = now.astimezone(UTC)
 
     inputs = {name: schema.conform(tables[name], spec) for name, spec in schema.TABLES.items()}
-    runner = _Runner()
+    runner = _Runner(run_id, now, data_docs_dir)
     results: list[dict[str, Any]] = []
     failures: list[str] = []
     flagged: dict[str, list[_Flagged]] = {}
@@ -169,12 +195,17 @@ def validate_batch(
     )
     if too_empty:
         failures.append(f"articles: {empty} of {articles} rows have no body or no language")
+    if volumes is not None:
+        evaluated = _volume_check(runner, volumes)
+        results.append(evaluated.result)
+        failures.extend([evaluated.failure] if evaluated.failure else [])
     # An empty batch has nothing to publish, which is fine; losing every article is not.
     all_lost = articles > 0 and lost == articles
     results.append(_batch_rule(ALL_QUARANTINED_RULE, None, not all_lost, lost, {"rows": articles}))
     if all_lost:
         failures.append(f"articles: all {articles} rows quarantined")
 
+    runner.build_data_docs()
     outcome = ValidationOutcome(
         tables=passed,
         quarantine=_quarantine_frame(inputs, flagged, run_id, now),
@@ -205,11 +236,14 @@ def raise_for_failures(outcome: ValidationOutcome) -> None:
 class _Runner:
     """Runs suites in one ephemeral GX context, built once per batch.
 
-    Every run is a named suite and validation definition in that context; publishing
-    Data Docs would mean a file context and a checkpoint with UpdateDataDocsAction here.
+    Every run is a named suite, validation definition and checkpoint in that context; the
+    checkpoint keeps its result in the context's (in-memory) results store, from which
+    :meth:`build_data_docs` renders the run's Data Docs when a folder was given.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, run_id: str = "adhoc", now: datetime | None = None, docs_dir: Path | None = None
+    ) -> None:
         gx_logger = logging.getLogger("great_expectations")
         # GX logs hundreds of info lines on import; keep an operator's explicit level.
         quiet = gx_logger.level == logging.NOTSET
@@ -227,6 +261,30 @@ class _Runner:
         # tqdm bars on stderr would flood task logs.
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self._source = self._context.data_sources.add_pandas("newsetl")
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        self._run_id = RunIdentifier(run_name=run_id, run_time=now or datetime.now(UTC))
+        self._docs_dir = docs_dir
+        if docs_dir is not None:
+            self._context.add_data_docs_site(
+                site_name="newsetl",
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(docs_dir),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+
+    def build_data_docs(self) -> Path | None:
+        """Render every result of this run as GX Data Docs; returns the index page."""
+        if self._docs_dir is None:
+            return None
+        self._docs_dir.mkdir(parents=True, exist_ok=True)
+        self._context.build_data_docs(site_names=["newsetl"])
+        return self._docs_dir / "index.html"
 
     def run(
         self, name: str, frame: pl.DataFrame, expectations: list[Expectation]
@@ -240,12 +298,18 @@ class _Runner:
         definition = self._context.validation_definitions.add(
             gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
         )
+        checkpoint = self._context.checkpoints.add(
+            gx.Checkpoint(
+                name=name, validation_definitions=[definition], result_format=_RESULT_FORMAT
+            )
+        )
         columns = list(dict.fromkeys(c for e in expectations for c in _columns(e)))
         # Positions in the pandas frame are the Polars row numbers (a fresh RangeIndex).
-        validation = definition.run(
+        checkpoint_result = checkpoint.run(
             batch_parameters={"dataframe": frame.select(columns).to_pandas()},
-            result_format=_RESULT_FORMAT,
+            run_id=self._run_id,
         )
+        (validation,) = checkpoint_result.run_results.values()
         by_id = {
             result.expectation_config.id: result
             for result in validation.results
@@ -356,6 +420,84 @@ def _reference_checks(passed: dict[str, pl.DataFrame]) -> dict[str, list[_Check]
             )
         )
     return checks
+
+
+def source_volumes(
+    fetch_log: pl.DataFrame, history: pl.DataFrame, now: datetime
+) -> pl.DataFrame:
+    """Each source of this run's fetch log: its last day's pages against the week before.
+
+    `history` holds earlier runs' pages per source (run_id, source, pages, fetched_at), as
+    :func:`newsetl.warehouse.source_history` reads them from the published warehouse.
+    """
+    this_run = (
+        fetch_log.filter(pl.col("kind").is_in(["feed", "sitemap"]).not_())
+        .group_by(pl.col("source").fill_null("(unknown)"))
+        .agg(pages=(pl.col("status") == "parsed").sum().cast(pl.Int64()))
+    )
+    last_day = (
+        history.filter(pl.col("fetched_at") >= now - VOLUME_DAY, pl.col("fetched_at") < now)
+        .group_by("source")
+        .agg(earlier=pl.col("pages").sum().cast(pl.Int64()))
+    )
+    days_before = (
+        history.filter(
+            pl.col("fetched_at") >= now - VOLUME_HISTORY, pl.col("fetched_at") < now - VOLUME_DAY
+        )
+        .with_columns(
+            day=((pl.lit(now) - pl.col("fetched_at")).dt.total_seconds() // 86_400).cast(pl.Int64())
+        )
+        .group_by("source")
+        .agg(
+            baseline_days=pl.col("day").n_unique().cast(pl.Int64()),
+            total=pl.col("pages").sum().cast(pl.Float64()),
+        )
+        .with_columns(baseline_mean=pl.col("total") / pl.col("baseline_days"))
+    )
+    joined = (
+        this_run.join(last_day, on="source", how="left")
+        .join(days_before, on="source", how="left")
+        .with_columns(
+            pages=pl.col("pages") + pl.col("earlier").fill_null(0),
+            baseline_days=pl.col("baseline_days").fill_null(0),
+        )
+    )
+    return schema.conform(joined, SOURCE_VOLUMES).sort("source")
+
+
+def _volume_check(runner: _Runner, volumes: pl.DataFrame) -> _Evaluated:
+    """The source_volumes suite: no judged source may fall by VOLUME_DROP or more."""
+    import great_expectations.expectations as gxe
+
+    judged = schema.conform(volumes, SOURCE_VOLUMES).filter(
+        pl.col("baseline_days") >= VOLUME_MIN_DAYS, pl.col("baseline_mean") >= VOLUME_MIN_MEAN
+    )
+    judged = judged.with_columns(volume_ratio=pl.col("pages") / pl.col("baseline_mean"))
+    floor = round(1 - VOLUME_DROP, 6)
+    dropped = judged.filter(pl.col("volume_ratio") <= floor)
+    named = ", ".join(
+        f"{source} {pages} against {mean:.1f}"
+        for source, pages, mean in dropped.select("source", "pages", "baseline_mean").rows()
+    ).replace("{", "{{").replace("}", "}}")
+    check = _Check(
+        "source_volumes",
+        gxe.ExpectColumnValuesToBeBetween(
+            column="volume_ratio", min_value=floor, strict_min=True
+        ),
+        quarantines=False,
+        failure=(
+            f"source_volumes: {{count}} source{{s}} fell by {VOLUME_DROP:.0%} or more against "
+            f"the trailing week's pages per day ({named})"
+        ),
+        details={
+            "max_drop": VOLUME_DROP,
+            "min_days": VOLUME_MIN_DAYS,
+            "min_mean": VOLUME_MIN_MEAN,
+            "judged": judged["source"].to_list(),
+        },
+    )
+    (evaluated,) = runner.evaluate("source_volumes", "volume", judged, [check])
+    return evaluated
 
 
 def _evaluate(

@@ -15,12 +15,13 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from newsetl import schema
+from newsetl import schema, search
 from newsetl.settings import PROJECT_ROOT, Settings
 
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -118,6 +119,8 @@ def open_working(settings: Settings) -> duckdb.DuckDBPyConnection:
     if not path.exists() and settings.db_path.exists():
         shutil.copyfile(settings.db_path, path)
     con = duckdb.connect(str(path))
+    # No progress bar: slow statements would draw one into task logs.
+    con.execute("set enable_progress_bar = false")
     migrate(con)
     return con
 
@@ -133,7 +136,8 @@ def load_batch(
     An article is (re)written only when it is new or its content hash changed; its entity
     and topic rows are replaced with it. Entities merge their aliases. `records` holds the
     run's own rows (quarantine, fetch_log, validation_results), appended for this run_id
-    after any earlier attempt of the same run is removed.
+    after any earlier attempt of the same run is removed. The full-text index is rebuilt
+    in the same transaction when an article changed, so it never lags the articles.
     """
     staged = {
         name: schema.conform(tables[name], columns) for name, columns in schema.TABLES.items()
@@ -199,11 +203,26 @@ def load_batch(
                 f"insert into {table} select * from staged_{table} "  # noqa: S608 - fixed names
                 "where article_id in (select article_id from changed_articles)"
             )
+        # Keywords and issues (migration 005) follow their article like the tables above.
+        for table, columns in schema.ARTICLE_EXTRAS.items():
+            if table not in tables:
+                continue
+            con.register(f"staged_{table}", schema.conform(tables[table], columns).to_arrow())
+            con.execute(
+                f"delete from {table} "  # noqa: S608 - fixed names
+                "where article_id in (select article_id from changed_articles)"
+            )
+            con.execute(
+                f"insert into {table} select * from staged_{table} "  # noqa: S608 - fixed names
+                "where article_id in (select article_id from changed_articles)"
+            )
         for table, frame in records.items():
             con.execute(f"delete from {table} where run_id = ?", [run_id])  # noqa: S608
             if frame.height:
                 columns = ", ".join(f'"{c}"' for c in frame.columns)
                 con.execute(f"insert into {table} ({columns}) select {columns} from staged_{table}")  # noqa: S608
+        if changed or not _has_search_index(con):
+            search.build_index(con)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -220,12 +239,26 @@ def load_batch(
     )
 
 
+def _has_search_index(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "select count(*) from duckdb_schemas() where schema_name = ?", [search.INDEX_SCHEMA]
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def publish(settings: Settings) -> Path:
-    """Copy the checkpointed working database over the published path atomically."""
+    """Copy the checkpointed working database over the published path atomically.
+
+    The caller holds the writer lock, so a staging copy left beside the target can only be
+    the remains of a publish that was killed; it is removed.
+    """
     source = working_path(settings)
     target = settings.db_path
     target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in target.parent.glob(f".{target.name}.publishing-*"):
+        leftover.unlink()
     with duckdb.connect(str(source)) as con:
+        con.execute("set enable_progress_bar = false")
         con.execute("checkpoint")
     staging = target.with_name(f".{target.name}.publishing-{os.getpid()}")
     shutil.copyfile(source, staging)
@@ -246,9 +279,43 @@ def publish(settings: Settings) -> Path:
 
 
 def connect_published(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published database."""
+    """A read-only connection to the published database.
+
+    Extensions autoload from the duckdb-ext-* packages, so the fts extension's own
+    `match_bm25` works here too, with no download.
+    """
     if not settings.db_path.exists():
         raise FileNotFoundError(
             f"no warehouse at {settings.db_path}; run `newsetl run` (or `make demo`) first"
         )
-    return duckdb.connect(str(settings.db_path), read_only=True)
+    return duckdb.connect(
+        str(settings.db_path),
+        read_only=True,
+        config={"extension_directory": str(search.extension_directory())},
+    )
+
+
+def source_history(settings: Settings, since: datetime) -> pl.DataFrame:
+    """Pages parsed per source and run since `since`, from the published warehouse.
+
+    Only published runs count: a blocked batch never lowers a source's baseline.
+    """
+    empty = pl.DataFrame(
+        schema={
+            "run_id": pl.String(),
+            "source": pl.String(),
+            "pages": pl.Int64(),
+            "fetched_at": schema.UTC_TS,
+        }
+    )
+    if not settings.db_path.exists():
+        return empty
+    with connect_published(settings) as con:
+        frame = con.execute(
+            (SQL_DIR / "queries" / "source_history.sql").read_text(encoding="utf-8"), [since]
+        ).pl()
+    if not frame.height:
+        return empty
+    # DuckDB hands back 'Etc/UTC'; the frames of the pipeline say 'UTC'.
+    frame = frame.with_columns(pl.col("fetched_at").dt.convert_time_zone("UTC"))
+    return schema.conform(frame, dict(empty.schema))

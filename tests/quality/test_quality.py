@@ -10,6 +10,8 @@ from typing import Any
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
+
 from newsetl import schema
 from newsetl.quality import (
     VALIDATION_RESULTS,
@@ -20,7 +22,6 @@ from newsetl.quality import (
     raise_for_failures,
     validate_batch,
 )
-from polars.testing import assert_frame_equal
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 RUN = "run-1"

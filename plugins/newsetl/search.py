@@ -1,0 +1,69 @@
+"""Full-text search over articles: the fts index, built by the pipeline before publish.
+
+Readers open the published file read-only, so the index is built in the working database
+by the load, with the signed fts extension from the duckdb-ext-fts package (never an
+INSTALL from the network). Korean words are indexed as overlapping character pairs and
+other words whole (`search_terms`, sql/search/), so one index serves both languages
+without a morphological analyser at query time. `search_articles('query')` ranks with
+BM25 in plain SQL over the index tables, so any reader can call it without the extension.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from newsetl.settings import PROJECT_ROOT
+
+SEARCH_SQL_DIR = PROJECT_ROOT / "sql" / "search"
+INDEX_SCHEMA = "fts_main_article_search"
+
+
+def extension_directory() -> Path:
+    """The folder DuckDB's extension autoloading should look in (the package's binaries)."""
+    import duckdb_ext  # type: ignore[import-not-found]
+
+    return Path(next(iter(duckdb_ext.__path__))) / "extensions"
+
+
+def fts_extension_path() -> Path:
+    """The signed fts binary shipped by duckdb-ext-fts for this DuckDB version and platform."""
+    version = duckdb.__version__
+    matches = sorted(extension_directory().glob(f"v{version}/*/fts.duckdb_extension"))
+    if not matches:
+        raise FileNotFoundError(
+            f"no fts extension for DuckDB {version} under {extension_directory()}; "
+            "install the duckdb-ext-fts version that matches duckdb"
+        )
+    return matches[0]
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the fts extension from the package, never from the network."""
+    con.execute(f"load '{fts_extension_path()}'")  # a path cannot be a bound parameter
+
+
+def build_index(con: duckdb.DuckDBPyConnection) -> int:
+    """(Re)build article_search, its fts index and the search macros; returns rows indexed.
+
+    Runs inside the caller's transaction when there is one, so a crash leaves the previous
+    index in place.
+    """
+    load_fts(con)
+    con.execute(_read("010_search_terms.sql"))
+    # The macro depends on the index schema, which the rebuild drops.
+    con.execute("drop macro table if exists search_articles")
+    con.execute(_read("020_article_search.sql"))
+    con.execute(
+        "pragma create_fts_index('article_search', 'article_id', 'terms', "
+        "stemmer = 'none', stopwords = 'none', ignore = '\\s+', "
+        "strip_accents = 0, lower = 0, overwrite = 1)"
+    )
+    con.execute(_read("030_search_articles.sql"))
+    row = con.execute("select count(*) from article_search").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _read(name: str) -> str:
+    return (SEARCH_SQL_DIR / name).read_text(encoding="utf-8")
