@@ -8,7 +8,7 @@ endif
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo test test-fast lint bench clean
+.PHONY: install test-setup demo test test-fast lint bench bench-scale clean
 
 install: $(VENV)/.installed
 
@@ -21,7 +21,13 @@ $(VENV)/.installed: pyproject.toml uv.lock
 demo: install
 	$(PY) -m newsetl.demo
 
-test: install
+# The report test renders the HTML report in a headless Chromium (Debian's package).
+test-setup:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+test: install test-setup
 	$(PY) -m pytest
 
 test-fast: install
@@ -31,8 +37,13 @@ lint: install
 	$(VENV)/bin/ruff check plugins dags tests bench
 	$(VENV)/bin/mypy plugins/newsetl
 
+# One JSON line per benchmark on stdout, also kept in bench/results/<name>.json.
 bench: install
 	@for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+# The full scale run: 100,000 generated articles against 10,000 (takes hours on 2 cores).
+bench-scale: install
+	$(PY) bench/bench_scale.py --articles 100000
 
 clean:
 	rm -rf data/warehouse.duckdb data/report.html data/.newsetl .airflow

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from routeserver import RouteServer
+
 from newsetl.samplesite import serve
 from newsetl.settings import Settings, load_settings
-from routeserver import RouteServer
 
 # Airflow reads its home at import; keep tests from writing into the user's ~/airflow.
 os.environ.setdefault("AIRFLOW_HOME", str(Path(tempfile.gettempdir()) / "newsetl-tests-airflow"))
@@ -23,6 +24,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("NEWSETL_ALLOWED_HOSTS", "127.0.0.1")
     monkeypatch.setenv("NEWSETL_DB", str(tmp_path / "warehouse.duckdb"))
     monkeypatch.setenv("NEWSETL_TIMEOUT", "5")
+    # Politeness between requests to one host is for other people's servers, not the tests'.
+    monkeypatch.setenv("NEWSETL_HOST_DELAY", "0")
     monkeypatch.delenv("NEWSETL_WORK_DIR", raising=False)
     return load_settings()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from newsetl import schema
 from newsetl.cli import main
 from newsetl.settings import PROJECT_ROOT, Settings

@@ -54,11 +54,41 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print only the summary line")
     run.set_defaults(handler=_run)
 
+    reparse = commands.add_parser(
+        "reparse", help="parse onward again from the raw layer, without the network"
+    )
+    reparse.add_argument("--since", required=True, type=_day, help="first fetch day, YYYY-MM-DD")
+    reparse.add_argument("--until", type=_day, help="last fetch day (default: today)")
+    reparse.add_argument("--db")
+    reparse.add_argument("--quiet", action="store_true", help="print only the summary line")
+    reparse.set_defaults(handler=_reparse)
+
     query = commands.add_parser("query", help="run read-only SQL against the published warehouse")
     query.add_argument("sql")
     query.add_argument("--db")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.set_defaults(handler=_query)
+
+    entities = commands.add_parser(
+        "entities", help="list entities the gazetteer does not know, most frequent first"
+    )
+    entities.add_argument(
+        "--unknown", action="store_true", required=True, help="only names not in the gazetteer"
+    )
+    entities.add_argument("--type", dest="entity_type", help="PERSON, ORG, LOCATION, ...")
+    entities.add_argument("--limit", type=int, default=30)
+    entities.add_argument("--db")
+    entities.add_argument("--format", choices=("table", "csv", "json", "yaml"), default="table")
+    entities.set_defaults(handler=_entities)
+
+    search = commands.add_parser(
+        "search", help="full-text search over articles (Korean and English), best first"
+    )
+    search.add_argument("text")
+    search.add_argument("--db")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    search.set_defaults(handler=_search)
 
     report = commands.add_parser("report", help="write a self-contained HTML report")
     report.add_argument("--db")
@@ -69,15 +99,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     from newsetl.pipeline import run
+    from newsetl.progress import run_progress
     from newsetl.settings import load_settings
 
     settings = load_settings(args.db)
-
-    def progress(message: str) -> None:
-        if not args.quiet:
-            print(f"  {message}", file=sys.stderr, flush=True)
-
-    summary = run(args.sources or None, settings=settings, progress=progress)
+    with run_progress(quiet=args.quiet) as progress:
+        summary = run(args.sources or None, settings=settings, progress=progress)
     print(
         f"published {summary.published}: {summary.articles} articles in batch "
         f"({summary.articles_changed} new or changed), {summary.entities} entities, "
@@ -88,12 +115,36 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reparse(args: argparse.Namespace) -> int:
+    from newsetl.pipeline import reparse
+    from newsetl.settings import load_settings
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"  {message}", file=sys.stderr, flush=True)
+
+    summary = reparse(args.since, args.until, settings=load_settings(args.db), progress=progress)
+    print(
+        f"published {summary.published}: reparsed {summary.articles} articles "
+        f"({summary.articles_changed} new or changed), {summary.parse_failures} not articles "
+        f"[run {summary.run_id}]"
+    )
+    return 0
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {value!r}") from exc
+
+
 def _query(args: argparse.Namespace) -> int:
     from newsetl.settings import load_settings
     from newsetl.warehouse import connect_published
 
     with connect_published(load_settings(args.db)) as con:
-        cursor = con.execute(args.sql)
+        cursor = con.execute(args.sql, getattr(args, "params", None))
         columns = [d[0] for d in cursor.description or []]
         rows = cursor.fetchall()
     if args.format == "json":
@@ -111,6 +162,39 @@ def _query(args: argparse.Namespace) -> int:
     else:
         print(format_table(columns, rows))
     return 0
+
+
+def _entities(args: argparse.Namespace) -> int:
+    from newsetl.gazetteer import frequent_unknown_entities, gazetteer_stub, load_gazetteer
+    from newsetl.settings import load_settings
+    from newsetl.warehouse import connect_published
+
+    with connect_published(load_settings(args.db)) as con:
+        rows = frequent_unknown_entities(con, load_gazetteer(), args.limit, args.entity_type)
+    columns = ["entity_id", "name", "entity_type", "aliases", "articles", "mentions", "last_seen"]
+    if args.format == "yaml":
+        print("# paste under entities: in config/gazetteer.yaml, then fix ids, names, types")
+        for row in rows:
+            print(gazetteer_stub(row))
+    elif args.format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, default=_json_default)
+        print()
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([[row[c] for c in columns] for row in rows])
+    else:
+        print(format_table(columns, [[row[c] for c in columns] for row in rows]))
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    args.sql = (
+        "select article_id, score, published_date, source, language, title, url "
+        "from search_articles($text) limit $limit"
+    )
+    args.params = {"text": args.text, "limit": args.limit}
+    return _query(args)
 
 
 def _report(args: argparse.Namespace) -> int:

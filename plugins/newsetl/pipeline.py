@@ -6,14 +6,15 @@ path it wrote, so a DAG task passes paths (never frames) and any step can be re-
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import re
 import secrets
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -65,26 +66,76 @@ def extract(
     progress: Progress | None = None,
 ) -> Path:
     """Fetch and read every source into raw.parquet (the replayable raw layer of the run)."""
+    from newsetl.raw import record_raw
     from newsetl.sources import collect, load_sources_file, parse_source_args
 
     chosen = parse_source_args(sources) if sources else load_sources_file(settings.sources_file)
-    raw = collect(chosen, settings, progress=progress)
+    raw = collect(chosen, settings, progress=progress, state_dir=state_dir_for(settings))
     out = run_dir / "raw.parquet"
     raw.write_parquet(out, compression="zstd")
+    record_raw(raw, settings, run_dir.name)
     failures = raw.filter(pl.col("status") != "ok").height
     log.info("extract: %d read, %d failed", raw.height - failures, failures)
     return out
 
 
-def parse(raw_path: Path, run_id: str) -> Path:
-    """raw.parquet → documents.parquet and fetch_log.parquet."""
+def extract_source(
+    source: str,
+    shard: int,
+    run_dir: Path,
+    settings: Settings,
+    progress: Progress | None = None,
+) -> Path:
+    """One source → raw/part-<shard>.parquet: the DAG maps a task over sources with this."""
+    from newsetl.raw import record_raw
+    from newsetl.sources import collect, parse_source_args
+
+    raw = collect(
+        parse_source_args([source]), settings, progress=progress, state_dir=state_dir_for(settings)
+    )
+    out = run_dir / "raw" / f"part-{shard:04d}.parquet"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    raw.write_parquet(out, compression="zstd")
+    record_raw(raw, settings, run_dir.name)
+    failures = raw.filter(pl.col("status") != "ok").height
+    log.info("extract %s: %d read, %d failed", source, raw.height - failures, failures)
+    return out
+
+
+def state_dir_for(settings: Settings) -> Path:
+    """Where each source remembers what it fetched (newsetl.state)."""
+    return settings.work_dir / "state"
+
+
+def read_raw(raw_path: Path | Sequence[Path]) -> pl.DataFrame:
+    """Raw rows from raw.parquet, several raw files, or folders of them (raw/ parts written
+    by extract_source, or a day of the raw layer)."""
+    paths = [raw_path] if isinstance(raw_path, Path) else list(raw_path)
+    files = [
+        file
+        for path in paths
+        for file in (sorted(path.rglob("*.parquet")) if path.is_dir() else [path])
+    ]
+    if not files:
+        return schema.empty(schema.RAW_FETCHES)
+    return pl.concat(
+        [schema.conform(pl.read_parquet(file), schema.RAW_FETCHES) for file in files],
+        how="vertical",
+    )
+
+
+def parse(raw_path: Path | Sequence[Path], run_id: str, out_dir: Path | None = None) -> Path:
+    """Raw rows (see read_raw) → documents.parquet and fetch_log.parquet in `out_dir`
+    (default: beside raw.parquet, or beside a raw/ folder)."""
     from newsetl.documents import parse_raw
 
-    raw = pl.read_parquet(raw_path)
+    raw = read_raw(raw_path)
     documents, fetch_log = parse_raw(raw, run_id)
-    out = raw_path.parent / "documents.parquet"
+    first = raw_path if isinstance(raw_path, Path) else Path(next(iter(raw_path)))
+    folder = out_dir or first.parent
+    out = folder / "documents.parquet"
     documents.write_parquet(out)
-    fetch_log.write_parquet(raw_path.parent / "fetch_log.parquet")
+    fetch_log.write_parquet(folder / "fetch_log.parquet")
     failed = fetch_log.filter(pl.col("status") == "parse_failed").height
     log.info("parse: %d documents, %d not articles", documents.height, failed)
     return out
@@ -105,6 +156,8 @@ def enrich(documents_path: Path) -> Path:
         "topics": enriched.topics,
         "article_entities": enriched.article_entities,
         "article_topics": enriched.article_topics,
+        "article_keywords": enriched.article_keywords,
+        "article_issues": enriched.article_issues,
     }
     for name, frame in frames.items():
         frame.write_parquet(out / f"{name}.parquet")
@@ -118,14 +171,25 @@ def enrich(documents_path: Path) -> Path:
     return out
 
 
-def validate(tables_dir: Path, run_id: str) -> Path:
-    """tables/ → validated/ (rows that passed, quarantine, results); raises BatchRejected."""
-    from newsetl.quality import raise_for_failures, validate_batch
+def validate(tables_dir: Path, run_id: str, settings: Settings | None = None) -> Path:
+    """tables/ → validated/ (rows that passed, quarantine, results, data_docs/).
 
+    Raises BatchRejected. Each source's pages are judged against its trailing week in the
+    published warehouse.
+    """
+    from newsetl.quality import VOLUME_HISTORY, raise_for_failures, source_volumes, validate_batch
+    from newsetl.warehouse import source_history
+
+    settings = settings or load_settings()
+    now = datetime.now(UTC)
     tables = {name: pl.read_parquet(tables_dir / f"{name}.parquet") for name in schema.TABLES}
-    outcome = validate_batch(tables, run_id)
+    fetch_log = pl.read_parquet(tables_dir.parent / "fetch_log.parquet")
+    volumes = source_volumes(fetch_log, source_history(settings, now - VOLUME_HISTORY), now)
     out = tables_dir.parent / "validated"
     out.mkdir(exist_ok=True)
+    outcome = validate_batch(
+        tables, run_id, now=now, volumes=volumes, data_docs_dir=out / "data_docs"
+    )
     for name, frame in outcome.tables.items():
         frame.write_parquet(out / f"{name}.parquet")
     outcome.quarantine.write_parquet(out / "quarantine.parquet")
@@ -144,10 +208,16 @@ def load(
     validated_dir: Path, run_id: str, settings: Settings, started_at: datetime
 ) -> dict[str, int]:
     """Load the validated batch into the private working warehouse in one transaction."""
-    from newsetl import warehouse
+    from newsetl import runs, warehouse
 
     tables = {name: pl.read_parquet(validated_dir / f"{name}.parquet") for name in schema.TABLES}
     run_dir = validated_dir.parent
+    # Keywords and issues are not gated: they follow the articles that passed.
+    passed = tables["articles"].select("article_id")
+    for name in schema.ARTICLE_EXTRAS:
+        extra = run_dir / "tables" / f"{name}.parquet"
+        if extra.exists():
+            tables[name] = pl.read_parquet(extra).join(passed, on="article_id", how="semi")
     fetch_log = pl.read_parquet(run_dir / "fetch_log.parquet")
     quarantine = pl.read_parquet(validated_dir / "quarantine.parquet")
     results = pl.read_parquet(validated_dir / "validation_results.parquet")
@@ -161,29 +231,19 @@ def load(
     with warehouse.writer_lock(settings):
         con = warehouse.open_working(settings)
         try:
-            run_row = pl.DataFrame(
-                [
-                    {
-                        **counts,
-                        "run_id": run_id,
-                        "started_at": started_at,
-                        "finished_at": datetime.now(UTC),
-                        "status": "loaded",
-                        "articles_changed": 0,
-                    }
-                ]
-            )
             result = warehouse.load_batch(
                 con,
                 tables,
                 {"fetch_log": fetch_log, "quarantine": quarantine, "validation_results": results},
                 run_id,
             )
-            run_row = run_row.with_columns(articles_changed=pl.lit(result.articles_changed))
-            con.register("staged_run", run_row.to_arrow())
-            con.execute("delete from pipeline_runs where run_id = ?", [run_id])
-            con.execute("insert into pipeline_runs by name select * from staged_run")
-            con.unregister("staged_run")
+            runs.save_run(
+                con,
+                run_dir,
+                {**counts, "articles_changed": result.articles_changed},
+                started_at,
+                "loaded",
+            )
         finally:
             con.close()
     log.info(
@@ -195,14 +255,116 @@ def load(
     return {**counts, "articles_changed": result.articles_changed}
 
 
-def publish(settings: Settings) -> Path:
-    """Replace the published database with the working one, atomically."""
-    from newsetl import warehouse
+def publish(settings: Settings, run_dir: Path | None = None) -> Path:
+    """Replace the published database with the working one, atomically.
+
+    With `run_dir`, the run's `pipeline_runs` row says `published` in the new snapshot.
+    """
+    from newsetl import runs, warehouse
 
     with warehouse.writer_lock(settings):
+        if run_dir is not None:
+            con = warehouse.open_working(settings)
+            try:
+                runs.mark_run(con, run_dir, "published")
+            finally:
+                con.close()
         path = warehouse.publish(settings)
     log.info("publish: %s", path)
     return path
+
+
+LOADED_RAW_INDEX = "loaded_raw.parquet"
+
+
+def _raw_fingerprints(raw: pl.DataFrame) -> list[str]:
+    """What a raw row's parse depends on (the code's version, where it came from, its bytes)."""
+    from newsetl import __version__
+    from newsetl.parse import EXTRACTOR_VERSION
+
+    version = f"{__version__}/{EXTRACTOR_VERSION}".encode()
+    fingerprints = []
+    for row in raw.select(
+        "origin", "final_url", "kind", "source", "content_type", "content"
+    ).iter_rows():
+        digest = hashlib.sha256(version)
+        for part in row[:-1]:
+            digest.update(b"\x00" + (part or "").encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00" + (row[-1] or b""))
+        fingerprints.append(digest.hexdigest())
+    return fingerprints
+
+
+def skip_loaded(
+    raw_path: Path, run_dir: Path, run_id: str, settings: Settings
+) -> tuple[Path, pl.DataFrame]:
+    """Set aside raw rows already parsed into an article that the published warehouse holds
+    unchanged; returns the raw rows left to parse and fetch-log rows for the ones set aside.
+
+    Loading them again would change nothing (the load keeps an article whose content hash is
+    unchanged), so a re-run skips their parse and enrichment.
+    """
+    import duckdb
+
+    from newsetl.documents import FETCH_LOG
+
+    index_path = settings.work_dir / LOADED_RAW_INDEX
+    if not index_path.exists() or not settings.db_path.exists():
+        return raw_path, schema.empty(FETCH_LOG)
+    raw = read_raw(raw_path)
+    raw = raw.with_columns(pl.Series("fingerprint", _raw_fingerprints(raw), dtype=pl.String))
+    index = pl.read_parquet(index_path)
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        con.register("loaded_raw", index.to_arrow())
+        known = {
+            row[0]
+            for row in con.execute(
+                "select i.fingerprint from loaded_raw as i "
+                "join articles as a on a.article_id = i.article_id "
+                "and a.content_hash = i.content_hash"
+            ).fetchall()
+        }
+    unchanged = pl.col("fingerprint").is_in(list(known)) & (pl.col("status") == "ok")
+    skipped = raw.filter(unchanged)
+    if not skipped.height:
+        return raw_path, schema.empty(FETCH_LOG)
+    kept_path = run_dir / "raw-changed.parquet"
+    raw.filter(~unchanged).drop("fingerprint").write_parquet(kept_path, compression="zstd")
+    fetch_log = skipped.select(
+        pl.lit(run_id, pl.String).alias("run_id"),
+        "origin",
+        "final_url",
+        "kind",
+        "source",
+        pl.lit("unchanged").alias("status"),
+        "http_status",
+        pl.lit("already loaded, unchanged").alias("reason"),
+        "fetched_at",
+    )
+    log.info("incremental: %d raw rows unchanged since an earlier load", skipped.height)
+    return kept_path, fetch_log
+
+
+def record_loaded(raw_path: Path, validated_dir: Path, settings: Settings) -> None:
+    """Remember which raw rows became which published articles, for skip_loaded."""
+    raw = read_raw(raw_path).filter(pl.col("status") == "ok")
+    rows = raw.select("origin").with_columns(
+        pl.Series("fingerprint", _raw_fingerprints(raw), dtype=pl.String)
+    )
+    articles = pl.read_parquet(
+        validated_dir / "articles.parquet", columns=["origin", "article_id", "content_hash"]
+    )
+    fresh = rows.join(articles, on="origin", how="inner").select(
+        "fingerprint", "article_id", "content_hash"
+    )
+    index_path = settings.work_dir / LOADED_RAW_INDEX
+    if index_path.exists():
+        fresh = pl.concat([pl.read_parquet(index_path), fresh])
+    fresh = fresh.unique(subset="fingerprint", keep="last", maintain_order=True)
+    staging = index_path.with_name(f".{index_path.name}.{secrets.token_hex(4)}")
+    fresh.write_parquet(staging)
+    # A reader sees the old index or the new one; a stale entry only costs a re-parse.
+    os.replace(staging, index_path)
 
 
 def run(
@@ -211,8 +373,13 @@ def run(
     settings: Settings | None = None,
     run_id: str | None = None,
     progress: Progress | None = None,
+    raw_from: Callable[[Path], Path] | None = None,
 ) -> RunSummary:
-    """Every step once, in this process: the CLI's `newsetl run`."""
+    """Every step once, in this process: the CLI's `newsetl run`.
+
+    `raw_from(run_dir)` replaces the extract step (reparse writes raw rows from the raw
+    layer instead of fetching).
+    """
     settings = settings or load_settings()
     run_id = run_id or new_run_id()
     run_dir = run_dir_for(settings, run_id)
@@ -220,17 +387,43 @@ def run(
     started_at = datetime.now(UTC)
     say = progress or (lambda _msg: None)
 
+    from newsetl import runs
+
+    runs.write_run_info(run_dir, runs.RunInfo(run_id=run_id, run_type="cli"))
+
     def timed(step: str, func: Callable[[], Path]) -> Path:
-        began = time.perf_counter()
         say(f"{step}…")
-        result = func()
-        summary.seconds[step] = round(time.perf_counter() - began, 3)
+        with runs.timed_step(run_dir, step) as record:
+            result = func()
+            if step == "load":
+                record.rows_out = counts["articles_changed"]
+                record.detail = f"{counts['articles_in_batch']} articles in batch"
+            elif step != "publish":
+                record.rows_out, record.detail = runs.describe_output(step, result)
+        summary.seconds[step] = record.seconds or 0.0
         return result
 
-    raw = timed("extract", lambda: extract(sources, run_dir, settings, progress))
-    documents = timed("parse", lambda: parse(raw, run_id))
+    if raw_from is not None:
+        raw = timed("extract", lambda: raw_from(run_dir))
+    else:
+        raw = timed("extract", lambda: extract(sources, run_dir, settings, progress))
+
+    def do_parse() -> Path:
+        if raw_from is not None:  # a reparse exists to parse again what was loaded
+            return parse(raw, run_id)
+        changed, unchanged = skip_loaded(raw, run_dir, run_id, settings)
+        out = parse(changed, run_id)
+        if unchanged.height:
+            fetch_log = out.parent / "fetch_log.parquet"
+            written = pl.read_parquet(fetch_log)
+            unchanged = unchanged.cast({c: written.schema[c] for c in unchanged.columns})
+            combined = pl.concat([written, unchanged], how="diagonal_relaxed")
+            combined.select(written.columns).write_parquet(fetch_log)
+        return out
+
+    documents = timed("parse", do_parse)
     tables = timed("enrich", lambda: enrich(documents))
-    validated = timed("validate", lambda: validate(tables, run_id))
+    validated = timed("validate", lambda: validate(tables, run_id, settings))
     counts: dict[str, int] = {}
 
     def do_load() -> Path:
@@ -238,7 +431,9 @@ def run(
         return validated
 
     timed("load", do_load)
-    summary.published = str(timed("publish", lambda: publish(settings)))
+    summary.published = str(timed("publish", lambda: publish(settings, run_dir)))
+    if raw_from is None:
+        record_loaded(raw, validated, settings)
     summary.fetched = counts["fetched"]
     summary.fetch_failures = counts["fetch_failures"]
     summary.parse_failures = counts["parse_failures"]
@@ -248,3 +443,28 @@ def run(
     summary.entities = pl.read_parquet(validated / "entities.parquet").height
     summary.topics = pl.read_parquet(validated / "article_topics.parquet").height
     return summary
+
+
+def reparse(
+    since: date,
+    until: date | None = None,
+    *,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Parse onward again from the raw layer (no network): `newsetl reparse`."""
+    from newsetl.raw import read_raw_layer
+
+    settings = settings or load_settings()
+
+    def from_raw_layer(run_dir: Path) -> Path:
+        raw = read_raw_layer(settings, since, until)
+        out = run_dir / "raw.parquet"
+        schema.conform(raw, schema.RAW_FETCHES).write_parquet(out, compression="zstd")
+        log.info("reparse: %d raw rows from %s to %s", raw.height, since, until or "today")
+        return out
+
+    return run(
+        settings=settings, run_id=new_run_id("reparse"), progress=progress,
+        raw_from=from_raw_layer,
+    )

@@ -14,14 +14,18 @@ UTC_TS = pl.Datetime("us", "UTC")
 RAW_FETCHES: dict[str, pl.DataType] = {
     "origin": pl.String(),  # the URL fetched or the file read
     "final_url": pl.String(),  # after redirects; the file path for files
-    "kind": pl.String(),  # html | text | jsonl | feed | sitemap
+    "kind": pl.String(),  # html | text | jsonl | feed | sitemap | home (a page we discovered from)
     "source": pl.String(),  # the outlet/source name
-    "status": pl.String(),  # ok | error
+    "status": pl.String(),  # ok | error | not_modified (a conditional GET answered 304)
     "http_status": pl.Int32(),
     "reason": pl.String(),  # why it failed, one line; null when ok
     "content_type": pl.String(),
     "content": pl.Binary(),
     "fetched_at": UTC_TS,
+    "headers": pl.String(),  # JSON object of the response headers that matter (fetch.KEPT_HEADERS)
+    "elapsed_ms": pl.Int32(),
+    "attempts": pl.Int32(),  # 1 + retries
+    "listed_at": UTC_TS,  # the date the feed or sitemap gave the link (news:publication_date)
 }
 
 # One row per parsed document, before ids and enrichment.
@@ -36,6 +40,7 @@ DOCUMENTS: dict[str, pl.DataType] = {
     "fetched_at": UTC_TS,
     "language": pl.String(),
     "body": pl.String(),
+    "extractor_version": pl.String(),  # parse.EXTRACTOR_VERSION of the code that made the row
 }
 
 ARTICLES: dict[str, pl.DataType] = {
@@ -80,6 +85,28 @@ ARTICLE_TOPICS: dict[str, pl.DataType] = {
     "article_id": pl.String(),
     "topic_id": pl.String(),
     "score": pl.Float64(),
+}
+
+# A few scored keywords per article (migration 005).
+ARTICLE_KEYWORDS: dict[str, pl.DataType] = {
+    "article_id": pl.String(),
+    "keyword": pl.String(),
+    "score": pl.Float64(),
+}
+
+# The issue (stories about one event that day, across outlets) an article belongs to.
+ARTICLE_ISSUES: dict[str, pl.DataType] = {
+    "article_id": pl.String(),
+    "issue_id": pl.String(),
+    "day": pl.Date(),
+    "label": pl.String(),
+}
+
+# Per-article tables beside the contract's five: written by enrich, replaced with their
+# article at load, not validated by the gate.
+ARTICLE_EXTRAS: dict[str, dict[str, pl.DataType]] = {
+    "article_keywords": ARTICLE_KEYWORDS,
+    "article_issues": ARTICLE_ISSUES,
 }
 
 QUARANTINE: dict[str, pl.DataType] = {

@@ -28,6 +28,14 @@ class Settings:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     max_feed_entries: int = 500
+    # Politeness: requests in flight per host, and the pause between two starts on one host
+    # (robots.txt Crawl-delay lengthens it).
+    host_concurrency: int = 2
+    host_delay: float = 0.5
+    concurrency: int = 16
+    max_retries: int = 3
+    retry_backoff: float = 0.5
+    max_retry_after: float = 60.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -66,4 +74,7 @@ def load_settings(db_path: str | Path | None = None) -> Settings:
         user_agent=env.get("NEWSETL_USER_AGENT", Settings.user_agent),
         total_timeout=float(env.get("NEWSETL_TIMEOUT", Settings.total_timeout)),
         max_bytes=int(env.get("NEWSETL_MAX_BYTES", Settings.max_bytes)),
+        host_concurrency=int(env.get("NEWSETL_HOST_CONCURRENCY", Settings.host_concurrency)),
+        host_delay=float(env.get("NEWSETL_HOST_DELAY", Settings.host_delay)),
+        max_retries=int(env.get("NEWSETL_RETRIES", Settings.max_retries)),
     )
