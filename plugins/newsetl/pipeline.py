@@ -16,11 +16,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from newsetl import schema
 from newsetl.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from newsetl.sources import Source
 
 log = logging.getLogger("newsetl")
 
@@ -66,17 +70,10 @@ def extract(
     progress: Progress | None = None,
 ) -> Path:
     """Fetch and read every source into raw.parquet (the replayable raw layer of the run)."""
-    from newsetl.raw import record_raw
-    from newsetl.sources import collect, load_sources_file, parse_source_args
+    from newsetl.sources import load_sources_file, parse_source_args
 
     chosen = parse_source_args(sources) if sources else load_sources_file(settings.sources_file)
-    raw = collect(chosen, settings, progress=progress, state_dir=state_dir_for(settings))
-    out = run_dir / "raw.parquet"
-    raw.write_parquet(out, compression="zstd")
-    record_raw(raw, settings, run_dir.name)
-    failures = raw.filter(pl.col("status") != "ok").height
-    log.info("extract: %d read, %d failed", raw.height - failures, failures)
-    return out
+    return _extract_to(chosen, run_dir / "raw.parquet", run_dir, settings, progress, "extract")
 
 
 def extract_source(
@@ -87,18 +84,31 @@ def extract_source(
     progress: Progress | None = None,
 ) -> Path:
     """One source → raw/part-<shard>.parquet: the DAG maps a task over sources with this."""
-    from newsetl.raw import record_raw
-    from newsetl.sources import collect, parse_source_args
+    from newsetl.sources import parse_source_args
 
-    raw = collect(
-        parse_source_args([source]), settings, progress=progress, state_dir=state_dir_for(settings)
-    )
     out = run_dir / "raw" / f"part-{shard:04d}.parquet"
+    chosen = parse_source_args([source])
+    return _extract_to(chosen, out, run_dir, settings, progress, f"extract {source}")
+
+
+def _extract_to(
+    chosen: Sequence[Source],
+    out: Path,
+    run_dir: Path,
+    settings: Settings,
+    progress: Progress | None,
+    label: str,
+) -> Path:
+    """Collect sources into one raw Parquet file and append the rows to the raw layer."""
+    from newsetl.raw import record_raw
+    from newsetl.sources import collect
+
+    raw = collect(chosen, settings, progress=progress, state_dir=state_dir_for(settings))
     out.parent.mkdir(parents=True, exist_ok=True)
     raw.write_parquet(out, compression="zstd")
     record_raw(raw, settings, run_dir.name)
     failures = raw.filter(pl.col("status") != "ok").height
-    log.info("extract %s: %d read, %d failed", source, raw.height - failures, failures)
+    log.info("%s: %d read, %d failed", label, raw.height - failures, failures)
     return out
 
 

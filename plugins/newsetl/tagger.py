@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from newsetl.corpora import KLUE_TYPES
 from newsetl.gazetteer import Gazetteer
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-ko.crfsuite"
@@ -68,7 +69,6 @@ _SURNAMES = frozenset(
     "김이박최정강조윤장임한오서신권황안송홍전고문손양배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용"
 )
 _NOUNISH = frozenset({"NNP", "NNG", "SL", "SH", "SN", "NNB", "XSN", "NR"})
-_TYPE_OF = {"PS": "PERSON", "OG": "ORG", "LC": "LOCATION"}
 _GAZ_TYPES = {
     "PERSON": "PS",
     "ORG": "OG",
@@ -225,7 +225,7 @@ def label_spans(tokens: Sequence[Any], labels: Sequence[str]) -> list[tuple[int,
     for token, label in zip([*tokens, None], [*labels, "O"], strict=True):
         if label == "O" or label.startswith("B-") or label[2:] != kind:
             if start >= 0:
-                spans.append((start, end, _TYPE_OF[kind]))
+                spans.append((start, end, KLUE_TYPES[kind]))
             start, kind = -1, ""
             if label != "O" and token is not None:
                 start, kind = token.start, label[2:]
