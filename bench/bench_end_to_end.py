@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,12 +35,16 @@ def newspaper_python() -> Path | None:
     """newspaper4k's interpreter, installing it with uv the first time; None if that fails."""
     python = NEWSPAPER_VENV / "bin" / "python"
     if not python.exists():
+        uv = [shutil.which("uv")] if shutil.which("uv") else ["python3", "-m", "uv"]
         commands = [
-            ["uv", "venv", "-q", "--python", "3.11", str(NEWSPAPER_VENV)],
-            ["uv", "pip", "install", "-q", "--python", str(python), "newspaper4k[nlp]"],
+            [*uv, "venv", "-q", "--python", "3.11", str(NEWSPAPER_VENV)],
+            [*uv, "pip", "install", "-q", "--python", str(python), "newspaper4k[nlp]"],
         ]
         for command in commands:
-            if subprocess.run(command, capture_output=True).returncode != 0:
+            try:
+                if subprocess.run(command, capture_output=True).returncode != 0:
+                    return None
+            except OSError:
                 return None
     return python
 

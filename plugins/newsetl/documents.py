@@ -37,10 +37,26 @@ LISTING_KINDS = frozenset({"feed", "sitemap", "listing", "home"})
 
 
 def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Documents (schema.DOCUMENTS) and one fetch-log row per raw row, with its outcome."""
+    """Documents (schema.DOCUMENTS) and one fetch-log row per raw row, with its outcome.
+
+    The pages are parsed over the machine's cores (newsetl.workers); the output is the same
+    whatever the number of workers."""
+    from newsetl.workers import map_shares
+
+    rows = list(raw.iter_rows(named=True))
+    to_parse = [
+        index
+        for index, row in enumerate(rows)
+        if row["status"] == "ok" and row["kind"] not in LISTING_KINDS
+    ]
+    if any(rows[index]["kind"] == "html" for index in to_parse):
+        import trafilatura  # noqa: F401 - imported once here, shared by forked workers
+    outcomes = dict(
+        zip(to_parse, map_shares(_parse_rows, [rows[i] for i in to_parse]), strict=True)
+    )
     documents: list[dict[str, Any]] = []
     log: list[dict[str, Any]] = []
-    for row in raw.iter_rows(named=True):
+    for index, row in enumerate(rows):
         entry = {key: row[key] for key in ("origin", "final_url", "kind", "source", "http_status")}
         entry.update(
             run_id=run_id,
@@ -55,11 +71,12 @@ def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFram
         elif row["kind"] in LISTING_KINDS:
             entry["status"] = "listing"
         else:
-            try:
-                documents.append(parse_row(row))
+            document, failure = outcomes[index]
+            if document is not None:
+                documents.append(document)
                 entry["status"] = "parsed"
-            except ParseError as exc:
-                entry.update(status="parse_failed", reason=str(exc))
+            else:
+                entry.update(status="parse_failed", reason=failure)
         log.append(entry)
     docs = (
         pl.DataFrame(documents, schema=schema.DOCUMENTS)
@@ -67,6 +84,17 @@ def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFram
         else schema.empty(schema.DOCUMENTS)
     )
     return docs, pl.DataFrame(log, schema=FETCH_LOG) if log else schema.empty(FETCH_LOG)
+
+
+def _parse_rows(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any] | None, str | None]]:
+    """(document, None) or (None, reason) for each raw row: a worker's share of parse_raw."""
+    outcomes: list[tuple[dict[str, Any] | None, str | None]] = []
+    for row in rows:
+        try:
+            outcomes.append((parse_row(row), None))
+        except ParseError as exc:
+            outcomes.append((None, str(exc)))
+    return outcomes
 
 
 def parse_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections import Counter, defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,16 +20,20 @@ from newsetl.schema import (
     ARTICLE_KEYWORDS,
     ARTICLE_TOPICS,
     ENTITIES,
+    TOPICS,
     conform,
     empty,
 )
 from newsetl.topics import Taxonomy, classify_topics, load_taxonomy, topics_frame
 
-# Below this many articles one process does the work: a spawned worker reloads Kiwi, the
-# tagger and the classifiers, and on a busy machine 400 articles ran slower in two processes
-# (bench/bench_enrich.py) than in one.
-PARALLEL_MIN_ARTICLES = 2000
-WORKERS = 2
+# Articles per worker below which one process does the work. A forked worker inherits the
+# gazetteer and taxonomy and loads Kiwi's model (~1.5 s) itself; a spawned one (the parent's
+# Kiwi threads have run) also re-imports and reloads everything, several seconds more.
+MIN_ARTICLES_PER_FORKED_WORKER = 60
+MIN_ARTICLES_PER_SPAWNED_WORKER = 1000
+# Articles analysed together: enough for Kiwi's batch analysis, few enough that their tokens
+# (~100 KB an article) stay small.
+ANALYSIS_SLICE = 64
 # The terms that stand for an article when the day's stories are grouped into issues.
 ISSUE_ENTITIES = 4
 ISSUE_KEYWORDS = 4
@@ -111,22 +112,31 @@ def analyse_articles(
     taxonomy: Taxonomy | None = None,
 ) -> list[_Analysis]:
     """Mentions, topics and keywords of each article row (title, body, language, author);
-    models and the default gazetteer and taxonomy are loaded once per process."""
+    models and the default gazetteer and taxonomy are loaded once per process. Rows go
+    through in slices, so Kiwi's tokens of only one slice are held at a time."""
+    if not rows:
+        return []
     gazetteer = gazetteer or load_gazetteer()
     taxonomy = taxonomy or load_taxonomy()
+    out: list[_Analysis] = []
+    for start in range(0, len(rows), ANALYSIS_SLICE):
+        out.extend(_analyse_slice(rows[start : start + ANALYSIS_SLICE], gazetteer, taxonomy))
+    return out
+
+
+def _analyse_slice(
+    rows: list[dict[str, Any]], gazetteer: Gazetteer, taxonomy: Taxonomy
+) -> list[_Analysis]:
     texts = [f"{r['title'] or ''}\n\n{r['body'] or ''}" for r in rows]
     korean = [
         (r["language"] or "").startswith("ko") if r["language"] else is_korean(text)
         for r, text in zip(rows, texts, strict=True)
     ]
     korean_indexes = [i for i, flag in enumerate(korean) if flag]
-    tokens = dict(
-        zip(
-            korean_indexes,
-            tokenize_korean([texts[i] for i in korean_indexes], gazetteer),
-            strict=True,
-        )
-    )
+    korean_texts = [texts[i] for i in korean_indexes]
+    # Kiwi's model loads on first use: a slice without Korean does not need it.
+    korean_tokens = tokenize_korean(korean_texts, gazetteer) if korean_texts else []
+    tokens = dict(zip(korean_indexes, korean_tokens, strict=True))
     topics = classify_topics(
         [r["title"] for r in rows],
         [r["body"] for r in rows],
@@ -146,18 +156,13 @@ def analyse_articles(
     return out
 
 
-def _analyse_in_parallel(rows: list[dict[str, Any]], workers: int) -> list[_Analysis]:
-    """analyse_articles over interleaved shares of the rows in worker processes."""
-    shares = [rows[k::workers] for k in range(workers)]
-    # Spawned, not forked: a fork of a process whose Kiwi worker threads run can deadlock.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = list(pool.map(analyse_articles, shares))
-    merged: list[_Analysis] = [results[0][0]] * len(rows)
-    for k, share in enumerate(results):
-        for position, analysis in enumerate(share):
-            merged[k + position * workers] = analysis
-    return merged
+def _analyse_shares(rows: list[dict[str, Any]], workers: int | None) -> list[_Analysis]:
+    """analyse_articles over the machine's cores (newsetl.workers)."""
+    from newsetl.workers import can_fork, map_shares
+
+    load_gazetteer(), load_taxonomy()  # loaded before a fork, so workers inherit them
+    per_worker = MIN_ARTICLES_PER_FORKED_WORKER if can_fork() else MIN_ARTICLES_PER_SPAWNED_WORKER
+    return map_shares(analyse_articles, rows, workers=workers, min_items=per_worker)
 
 
 def _day(row: dict[str, Any]) -> date | None:
@@ -179,19 +184,18 @@ def enrich_articles(
     mention_count, first_offset, salience in [0,1] (headline and lead count more);
     article_topics with one or two calibrated top-level topics and their matching sub-topics;
     article_keywords; article_issues grouping the day's stories about one event.
-    Deterministic: the same input gives the same rows in the same order. Large batches are
-    spread over `workers` processes (default: 2 where the machine has them)."""
+    Deterministic: the same input gives the same rows in the same order, whatever the number
+    of `workers` processes a large batch is spread over (default: newsetl.workers)."""
     gazetteer = gazetteer or load_gazetteer()
     taxonomy = taxonomy or load_taxonomy()
     columns = ["article_id", "title", "body", "language", "author"]
     columns += [c for c in ("published_at", "fetched_at") if c in articles.columns]
     rows = articles.select(columns).to_dicts()
-    workers = workers or min(WORKERS, os.cpu_count() or 1)
     custom = gazetteer is not load_gazetteer() or taxonomy is not load_taxonomy()
-    if workers > 1 and len(rows) >= PARALLEL_MIN_ARTICLES and not custom:
-        analyses = _analyse_in_parallel(rows, workers)
-    else:
+    if custom or workers == 1:
         analyses = analyse_articles(rows, gazetteer, taxonomy)
+    else:
+        analyses = _analyse_shares(rows, workers)
 
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     types: dict[str, str] = {}
@@ -273,7 +277,8 @@ def enrich_articles(
     return Enriched(
         entities,
         article_entities,
-        topics_frame(taxonomy),
+        # The taxonomy's rows come with articles: an empty batch stays empty.
+        topics_frame(taxonomy) if rows else empty(TOPICS),
         article_topics,
         article_keywords,
         issues,

@@ -100,21 +100,42 @@ def _extract_to(
     label: str,
 ) -> Path:
     """Collect sources into one raw Parquet file and append the rows to the raw layer."""
-    from newsetl.raw import record_raw
+    from newsetl.raw import RAW_ROW_GROUP, record_raw
     from newsetl.sources import collect
 
-    raw = collect(chosen, settings, progress=progress, state_dir=state_dir_for(settings))
+    raw = collect(
+        chosen,
+        settings,
+        progress=progress,
+        state_dir=state_dir_for(settings),
+        save_state_to=run_dir / PENDING_STATE,
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
-    raw.write_parquet(out, compression="zstd")
+    raw.write_parquet(out, compression="zstd", row_group_size=RAW_ROW_GROUP)
     record_raw(raw, settings, run_dir.name)
     failures = raw.filter(pl.col("status") != "ok").height
     log.info("%s: %d read, %d failed", label, raw.height - failures, failures)
     return out
 
 
+PENDING_STATE = "state"
+
+
 def state_dir_for(settings: Settings) -> Path:
-    """Where each source remembers what it fetched (newsetl.state)."""
+    """Where each source remembers what it read (newsetl.state), as of the last published run."""
     return settings.work_dir / "state"
+
+
+def promote_state(run_dir: Path, settings: Settings) -> int:
+    """Move the source state a run's extract wrote into place, once the run is published; a
+    run that failed leaves it behind, so the next run reads those pages again."""
+    pending = run_dir / PENDING_STATE
+    files = sorted(pending.glob("*.json")) if pending.is_dir() else []
+    target = state_dir_for(settings)
+    target.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        os.replace(file, target / file.name)
+    return len(files)
 
 
 def read_raw(raw_path: Path | Sequence[Path]) -> pl.DataFrame:
@@ -181,11 +202,16 @@ def enrich(documents_path: Path) -> Path:
     return out
 
 
-def validate(tables_dir: Path, run_id: str, settings: Settings | None = None) -> Path:
+def validate(
+    tables_dir: Path,
+    run_id: str,
+    settings: Settings | None = None,
+    fetch_log_path: Path | None = None,
+) -> Path:
     """tables/ → validated/ (rows that passed, quarantine, results, data_docs/).
 
-    Raises BatchRejected. Each source's pages are judged against its trailing week in the
-    published warehouse.
+    Raises BatchRejected. Each source's pages (in `fetch_log_path`, default the batch's own
+    fetch log) are judged against its trailing week in the published warehouse.
     """
     from newsetl.quality import VOLUME_HISTORY, raise_for_failures, source_volumes, validate_batch
     from newsetl.warehouse import source_history
@@ -193,7 +219,7 @@ def validate(tables_dir: Path, run_id: str, settings: Settings | None = None) ->
     settings = settings or load_settings()
     now = datetime.now(UTC)
     tables = {name: pl.read_parquet(tables_dir / f"{name}.parquet") for name in schema.TABLES}
-    fetch_log = pl.read_parquet(tables_dir.parent / "fetch_log.parquet")
+    fetch_log = pl.read_parquet(fetch_log_path or tables_dir.parent / "fetch_log.parquet")
     volumes = source_volumes(fetch_log, source_history(settings, now - VOLUME_HISTORY), now)
     out = tables_dir.parent / "validated"
     out.mkdir(exist_ok=True)
@@ -215,9 +241,18 @@ def validate(tables_dir: Path, run_id: str, settings: Settings | None = None) ->
 
 
 def load(
-    validated_dir: Path, run_id: str, settings: Settings, started_at: datetime
+    validated_dir: Path,
+    run_id: str,
+    settings: Settings,
+    started_at: datetime,
+    earlier: dict[str, int] | None = None,
+    last: bool = True,
 ) -> dict[str, int]:
-    """Load the validated batch into the private working warehouse in one transaction."""
+    """Load the validated batch into the private working warehouse in one transaction.
+
+    `earlier` holds the counts of the run's parts loaded before this one (a large run is
+    loaded in parts); the run's `pipeline_runs` row shows their sum. The search index is
+    rebuilt with the `last` part only."""
     from newsetl import runs, warehouse
 
     tables = {name: pl.read_parquet(validated_dir / f"{name}.parquet") for name in schema.TABLES}
@@ -238,6 +273,7 @@ def load(
         "articles_in_batch": tables["articles"].height,
         "quarantined": quarantine.height,
     }
+    totals = {key: value + (earlier or {}).get(key, 0) for key, value in counts.items()}
     with warehouse.writer_lock(settings):
         con = warehouse.open_working(settings)
         try:
@@ -246,11 +282,13 @@ def load(
                 tables,
                 {"fetch_log": fetch_log, "quarantine": quarantine, "validation_results": results},
                 run_id,
+                index=last,
             )
+            changed = result.articles_changed + (earlier or {}).get("articles_changed", 0)
             runs.save_run(
                 con,
-                run_dir,
-                {**counts, "articles_changed": result.articles_changed},
+                _run_root(run_dir),
+                {**totals, "articles_changed": changed},
                 started_at,
                 "loaded",
             )
@@ -263,6 +301,16 @@ def load(
         result.entities_upserted,
     )
     return {**counts, "articles_changed": result.articles_changed}
+
+
+def _run_root(folder: Path) -> Path:
+    """The run's folder (the one with its run.json) for a run folder or one of its parts."""
+    from newsetl import runs
+
+    for candidate in (folder, *folder.parents):
+        if (candidate / runs.RUN_FILE).exists():
+            return candidate
+    return folder
 
 
 def publish(settings: Settings, run_dir: Path | None = None) -> Path:
@@ -280,6 +328,8 @@ def publish(settings: Settings, run_dir: Path | None = None) -> Path:
             finally:
                 con.close()
         path = warehouse.publish(settings)
+        if run_dir is not None:
+            promote_state(run_dir, settings)
     log.info("publish: %s", path)
     return path
 
@@ -317,6 +367,7 @@ def skip_loaded(
     import duckdb
 
     from newsetl.documents import FETCH_LOG
+    from newsetl.raw import RAW_ROW_GROUP
 
     index_path = settings.work_dir / LOADED_RAW_INDEX
     if not index_path.exists() or not settings.db_path.exists():
@@ -339,7 +390,9 @@ def skip_loaded(
     if not skipped.height:
         return raw_path, schema.empty(FETCH_LOG)
     kept_path = run_dir / "raw-changed.parquet"
-    raw.filter(~unchanged).drop("fingerprint").write_parquet(kept_path, compression="zstd")
+    raw.filter(~unchanged).drop("fingerprint").write_parquet(
+        kept_path, compression="zstd", row_group_size=RAW_ROW_GROUP
+    )
     fetch_log = skipped.select(
         pl.lit(run_id, pl.String).alias("run_id"),
         "origin",
@@ -377,6 +430,32 @@ def record_loaded(raw_path: Path, validated_dir: Path, settings: Settings) -> No
     os.replace(staging, index_path)
 
 
+def split_raw(raw_path: Path, run_dir: Path, rows: int) -> list[Path]:
+    """The raw rows in parts of at most `rows` (parts/NNNN/raw.parquet); one part is the file
+    itself. A large run goes through parse, enrich, validate and load part by part, so its
+    memory stays that of one part; it is published once, whole."""
+    total = pl.scan_parquet(raw_path).select(pl.len()).collect().item()
+    if total <= rows:
+        return [raw_path]
+    parts = []
+    for index, offset in enumerate(range(0, total, rows)):
+        part = run_dir / "parts" / f"{index:04d}" / "raw.parquet"
+        part.parent.mkdir(parents=True, exist_ok=True)
+        pl.scan_parquet(raw_path).slice(offset, rows).sink_parquet(part, compression="zstd")
+        parts.append(part)
+    return parts
+
+
+def _add_to_fetch_log(fetch_log: Path, rows: pl.DataFrame) -> Path:
+    """Append fetch-log rows (the raw rows set aside as already loaded) to a batch's log."""
+    if rows.height:
+        written = pl.read_parquet(fetch_log)
+        rows = rows.cast({c: written.schema[c] for c in rows.columns})
+        combined = pl.concat([written, rows], how="diagonal_relaxed")
+        combined.select(written.columns).write_parquet(fetch_log)
+    return fetch_log
+
+
 def run(
     sources: Sequence[str] | None = None,
     *,
@@ -401,57 +480,79 @@ def run(
 
     runs.write_run_info(run_dir, runs.RunInfo(run_id=run_id, run_type="cli"))
 
-    def timed(step: str, func: Callable[[], Path]) -> Path:
-        say(f"{step}…")
-        with runs.timed_step(run_dir, step) as record:
+    def timed(step: str, func: Callable[[], Path], shard: int = runs.NOT_MAPPED) -> Path:
+        say(f"{step}…" if shard == runs.NOT_MAPPED else f"{step} part {shard + 1}…")
+        with runs.timed_step(run_dir, step, shard) as record:
+            before = dict(counts)
             result = func()
             if step == "load":
-                record.rows_out = counts["articles_changed"]
-                record.detail = f"{counts['articles_in_batch']} articles in batch"
+                record.rows_out = counts["articles_changed"] - before.get("articles_changed", 0)
+                in_batch = counts["articles_in_batch"] - before.get("articles_in_batch", 0)
+                record.detail = f"{in_batch} articles in batch"
             elif step != "publish":
                 record.rows_out, record.detail = runs.describe_output(step, result)
-        summary.seconds[step] = record.seconds or 0.0
+        summary.seconds[step] = round(summary.seconds.get(step, 0.0) + (record.seconds or 0.0), 3)
         return result
+
+    counts: dict[str, int] = {}
 
     if raw_from is not None:
         raw = timed("extract", lambda: raw_from(run_dir))
     else:
         raw = timed("extract", lambda: extract(sources, run_dir, settings, progress))
 
-    def do_parse() -> Path:
+    def set_aside(source: Path) -> tuple[Path, pl.DataFrame]:
+        from newsetl.documents import FETCH_LOG
+
         if raw_from is not None:  # a reparse exists to parse again what was loaded
-            return parse(raw, run_id)
-        changed, unchanged = skip_loaded(raw, run_dir, run_id, settings)
-        out = parse(changed, run_id)
-        if unchanged.height:
-            fetch_log = out.parent / "fetch_log.parquet"
-            written = pl.read_parquet(fetch_log)
-            unchanged = unchanged.cast({c: written.schema[c] for c in unchanged.columns})
-            combined = pl.concat([written, unchanged], how="diagonal_relaxed")
-            combined.select(written.columns).write_parquet(fetch_log)
-        return out
+            return source, schema.empty(FETCH_LOG)
+        return skip_loaded(source, run_dir, run_id, settings)
 
-    documents = timed("parse", do_parse)
-    tables = timed("enrich", lambda: enrich(documents))
-    validated = timed("validate", lambda: validate(tables, run_id, settings))
-    counts: dict[str, int] = {}
+    changed, unchanged = set_aside(raw)
+    parts = split_raw(changed, run_dir, settings.batch_rows)
+    shards = [runs.NOT_MAPPED] if len(parts) == 1 else list(range(len(parts)))
+    documents = [
+        timed("parse", lambda part=part: parse(part, run_id, out_dir=part.parent), shard)
+        for part, shard in zip(parts, shards, strict=True)
+    ]
+    fetch_log = _add_to_fetch_log(documents[0].parent / "fetch_log.parquet", unchanged)
+    if len(parts) > 1:  # the run's whole fetch log, for the volume rule of every part
+        fetch_log = run_dir / "fetch_log.parquet"
+        pl.concat(
+            [pl.read_parquet(d.parent / "fetch_log.parquet") for d in documents]
+        ).write_parquet(fetch_log)
+    validated_parts = []
+    for position, (part_documents, shard) in enumerate(zip(documents, shards, strict=True)):
+        last = position == len(documents) - 1
+        tables = timed("enrich", lambda d=part_documents: enrich(d), shard)
+        validated = timed(
+            "validate", lambda t=tables: validate(t, run_id, settings, fetch_log), shard
+        )
 
-    def do_load() -> Path:
-        counts.update(load(validated, run_id, settings, started_at))
-        return validated
+        def do_load(v: Path = validated, last: bool = last) -> Path:
+            loaded = load(v, run_id, settings, started_at, earlier=dict(counts), last=last)
+            for key, value in loaded.items():
+                counts[key] = counts.get(key, 0) + value
+            return v
 
-    timed("load", do_load)
+        timed("load", do_load, shard)
+        validated_parts.append(validated)
     summary.published = str(timed("publish", lambda: publish(settings, run_dir)))
     if raw_from is None:
-        record_loaded(raw, validated, settings)
+        for part, validated in zip(parts, validated_parts, strict=True):
+            record_loaded(part, validated, settings)
     summary.fetched = counts["fetched"]
     summary.fetch_failures = counts["fetch_failures"]
     summary.parse_failures = counts["parse_failures"]
     summary.articles = counts["articles_in_batch"]
     summary.articles_changed = counts["articles_changed"]
     summary.quarantined = counts["quarantined"]
-    summary.entities = pl.read_parquet(validated / "entities.parquet").height
-    summary.topics = pl.read_parquet(validated / "article_topics.parquet").height
+    summary.entities = sum(
+        pl.read_parquet(v / "entities.parquet").height for v in validated_parts
+    )
+    summary.topics = sum(
+        pl.read_parquet(v / "article_topics.parquet").height for v in validated_parts
+    )
     return summary
 
 
@@ -475,6 +576,8 @@ def reparse(
         return out
 
     return run(
-        settings=settings, run_id=new_run_id("reparse"), progress=progress,
+        settings=settings,
+        run_id=new_run_id("reparse"),
+        progress=progress,
         raw_from=from_raw_layer,
     )

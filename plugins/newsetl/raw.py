@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -21,6 +23,10 @@ from newsetl.settings import Settings
 RAW_LAYER: dict[str, pl.DataType] = {"run_id": pl.String(), **schema.RAW_FETCHES}
 _PARTITION = re.compile(r"^date=(\d{4}-\d{2}-\d{2})$")
 
+
+# Rows per Parquet row group of raw bodies: the writer holds one compressed group at a time,
+# so a 100,000-page run does not hold a second copy of every body while it writes.
+RAW_ROW_GROUP = 2000
 
 def raw_root(settings: Settings) -> Path:
     return settings.work_dir / "raw"
@@ -36,15 +42,20 @@ def record_raw(frame: pl.DataFrame, settings: Settings, run_id: str) -> list[Pat
     rows = rows.select(list(RAW_LAYER))
     written = []
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
-    for (day,), part in rows.group_by(
-        pl.col("fetched_at").dt.date().alias("day"), maintain_order=True
-    ):
+    days = rows.get_column("fetched_at").dt.date().unique(maintain_order=True)
+    if days.len() == 1:  # the usual case, without a grouped copy of every body
+        groups: Iterable[tuple[tuple[Any, ...], pl.DataFrame]] = [((days[0],), rows)]
+    else:
+        groups = rows.group_by(pl.col("fetched_at").dt.date().alias("day"), maintain_order=True)
+    for (day,), part in groups:
         folder = raw_root(settings) / f"date={day}"
         folder.mkdir(parents=True, exist_ok=True)
         # A mapped extract writes several files for one run; a random tail keeps them apart.
         path = folder / f"{stem}__{secrets.token_hex(4)}.parquet"
         temp = path.with_suffix(".tmp")
-        part.drop("day", strict=False).write_parquet(temp, compression="zstd", statistics=True)
+        part.drop("day", strict=False).write_parquet(
+            temp, compression="zstd", statistics=True, row_group_size=RAW_ROW_GROUP
+        )
         temp.rename(path)
         written.append(path)
     return written

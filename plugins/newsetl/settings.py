@@ -36,6 +36,8 @@ class Settings:
     max_retries: int = 3
     retry_backoff: float = 0.5
     max_retry_after: float = 60.0
+    # A CLI run parses, enriches, validates and loads at most this many raw rows at a time.
+    batch_rows: int = 5000
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -77,4 +79,5 @@ def load_settings(db_path: str | Path | None = None) -> Settings:
         host_concurrency=int(env.get("NEWSETL_HOST_CONCURRENCY", Settings.host_concurrency)),
         host_delay=float(env.get("NEWSETL_HOST_DELAY", Settings.host_delay)),
         max_retries=int(env.get("NEWSETL_RETRIES", Settings.max_retries)),
+        batch_rows=max(1, int(env.get("NEWSETL_BATCH_ROWS", Settings.batch_rows))),
     )

@@ -84,33 +84,53 @@ def load_sources_file(path: Path, substitutions: dict[str, str] | None = None) -
     return sources
 
 
+FRAME_ROWS = 5000
+
+
 def collect(
     sources: Iterable[Source],
     settings: Settings,
     *,
     progress: Progress | None = None,
     state_dir: Path | None = None,
+    save_state_to: Path | None = None,
 ) -> pl.DataFrame:
     """Read every source into raw rows; nothing raises for one bad source.
 
-    With `state_dir`, each URL source remembers what it read there and fetches only what is
-    new; without it every link is fetched.
+    With `state_dir`, each source remembers what it read there and reads only what is new:
+    a URL source's links it read before are skipped and its pages fetched with a conditional
+    GET; a file or folder source's files whose size and modification time are unchanged
+    become `not_modified` rows without being read. The new state is written to
+    `save_state_to` (default: `state_dir`); the pipeline writes it beside the run and moves
+    it into place once the run is published, so a run that fails reads the same again.
     """
-    rows = asyncio.run(_collect(list(sources), settings, progress, state_dir))
-    if not rows:
+    frames = asyncio.run(
+        _collect(list(sources), settings, progress, state_dir, save_state_to or state_dir)
+    )
+    if not frames:
         return schema.empty(schema.RAW_FETCHES)
-    return pl.DataFrame(rows, schema=schema.RAW_FETCHES)
+    return pl.concat(frames, how="vertical", rechunk=False)
+
+
+def _frame(rows: list[dict[str, Any]]) -> list[pl.DataFrame]:
+    return [pl.DataFrame(rows, schema=schema.RAW_FETCHES)] if rows else []
 
 
 async def _collect(
-    sources: list[Source], settings: Settings, progress: Progress | None, state_dir: Path | None
-) -> list[dict[str, Any]]:
+    sources: list[Source],
+    settings: Settings,
+    progress: Progress | None,
+    state_dir: Path | None,
+    save_to: Path | None,
+) -> list[pl.DataFrame]:
     states = [
-        load_state(state_dir, s.state_key) if state_dir and s.is_url else SourceState(s.state_key)
+        load_state(state_dir, s.state_key) if state_dir else SourceState(s.state_key)
         for s in sources
     ]
+    # The conditional-GET validators of URL sources; a file's version stays with its source.
+    url_states = [state for state, source in zip(states, sources, strict=True) if source.is_url]
     validators: dict[str, Validators] = {}
-    for state in states:
+    for state in url_states:
         validators.update(state.validators)
     seen: set[str] = set()
     say = progress or (lambda _msg: None)
@@ -119,11 +139,10 @@ async def _collect(
         results = await asyncio.gather(
             *(reader.read(source) for reader, source in zip(readers, sources, strict=True))
         )
-    if state_dir is not None:
-        for source, state in zip(sources, states, strict=True):
-            if source.is_url:
-                save_state(state_dir, state)
-    return [row for rows in results for row in rows]
+    if save_to is not None:
+        for state in states:
+            save_state(save_to, state)
+    return [frame for frames in results for frame in frames]
 
 
 class _Reader:
@@ -141,15 +160,21 @@ class _Reader:
         self.state = state
         self.seen = seen
 
-    async def read(self, source: Source) -> list[dict[str, Any]]:
+    async def read(self, source: Source) -> list[pl.DataFrame]:
+        """The source's raw rows, as frames of about FRAME_ROWS rows: a folder of large
+        JSONL files never sits in memory as Python objects all at once."""
         if source.is_url:
-            return await self._read_url(source.location, source.name, depth=0)
+            return _frame(await self._read_url(source.location, source.name, depth=0))
+        frames: list[pl.DataFrame] = []
         rows: list[dict[str, Any]] = []
         for row in self._read_path(source):
             rows.append(row)
             if row["kind"] in ("feed", "sitemap") and row["status"] == "ok":
                 rows.extend(await self._read_local_listing(row))
-        return rows
+            if len(rows) >= FRAME_ROWS:
+                frames.extend(_frame(rows))
+                rows = []
+        return frames + _frame(rows)
 
     def _read_path(self, source: Source) -> Iterator[dict[str, Any]]:
         path = Path(source.location).expanduser()
@@ -171,12 +196,17 @@ class _Reader:
             yield _row(origin, "file", name, reason=f"unsupported file type {path.suffix!r}")
             return
         try:
+            version = _file_version(path)
+            if self.state.validators.get(origin) == version:
+                yield _row(origin, kind, name, unchanged=True)
+                return
             content = path.read_bytes()
             if path.suffix == ".gz":
                 content = gzip.decompress(content)
         except (OSError, EOFError) as exc:
             yield _row(origin, kind, name, reason=f"unreadable file: {exc}")
             return
+        self.state.validators[origin] = version
         if kind == "jsonl":
             for number, line in enumerate(content.splitlines(), start=1):
                 if line.strip():
@@ -291,6 +321,12 @@ class _Reader:
         return rows
 
 
+def _file_version(path: Path) -> Validators:
+    """A file's version, kept like an HTTP validator: its size and modification time."""
+    stat = path.stat()
+    return Validators(etag=f"{stat.st_size}-{stat.st_mtime_ns}")
+
+
 def _file_kind(path: Path) -> str | None:
     suffixes = path.suffixes
     if suffixes and suffixes[-1] == ".gz" and len(suffixes) > 1:
@@ -331,10 +367,11 @@ def _row(
     reason: str | None = None,
     content: bytes | None = None,
     result: FetchResult | None = None,
+    unchanged: bool = False,
 ) -> dict[str, Any]:
     if reason:
         status = "error"
-    elif result is not None and result.not_modified:
+    elif unchanged or (result is not None and result.not_modified):
         status = "not_modified"
     else:
         status = "ok"

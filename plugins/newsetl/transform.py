@@ -44,19 +44,18 @@ def build_articles(documents: pl.DataFrame) -> pl.DataFrame:
             docs["url"], docs["source"], docs["external_id"], hashes, strict=True
         )
     ]
-    articles = (
-        docs.with_columns(
-            pl.Series("content_hash", hashes, dtype=pl.String),
-            pl.Series("article_id", ids, dtype=pl.String),
-        )
-        .unique(subset="article_id", keep="first", maintain_order=True)
-    )
+    articles = docs.with_columns(
+        pl.Series("content_hash", hashes, dtype=pl.String),
+        pl.Series("article_id", ids, dtype=pl.String),
+    ).unique(subset="article_id", keep="first", maintain_order=True)
     return schema.conform(articles.with_columns(story_id=story_ids(articles)), schema.ARTICLES)
 
 
 def story_ids(articles: pl.DataFrame) -> pl.Series:
     """One story per group of near-duplicate bodies (syndicated copies, small edits), named
     's:' + the first 16 hex digits of the content hash of the group's earliest article."""
+    if articles.is_empty():
+        return pl.Series("story_id", [], dtype=pl.String)
     from newsetl.duplicates import group_near_duplicates
 
     ids = articles["article_id"].to_list()

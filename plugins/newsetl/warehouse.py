@@ -130,6 +130,8 @@ def load_batch(
     tables: dict[str, pl.DataFrame],
     records: dict[str, pl.DataFrame],
     run_id: str,
+    *,
+    index: bool = True,
 ) -> LoadResult:
     """Load one validated batch in a single transaction; loading it again changes nothing.
 
@@ -137,7 +139,9 @@ def load_batch(
     and topic rows are replaced with it. Entities merge their aliases. `records` holds the
     run's own rows (quarantine, fetch_log, validation_results), appended for this run_id
     after any earlier attempt of the same run is removed. The full-text index is rebuilt
-    in the same transaction when an article changed, so it never lags the articles.
+    in the same transaction when an article changed, so it never lags the articles. With
+    `index=False` (a run's parts before its last) it is dropped instead, and the next load
+    that indexes rebuilds it once for them all.
     """
     staged = {
         name: schema.conform(tables[name], columns) for name, columns in schema.TABLES.items()
@@ -221,7 +225,10 @@ def load_batch(
             if frame.height:
                 columns = ", ".join(f'"{c}"' for c in frame.columns)
                 con.execute(f"insert into {table} ({columns}) select {columns} from staged_{table}")  # noqa: S608
-        if changed or not _has_search_index(con):
+        if not index:
+            if changed:
+                con.execute(f"drop schema if exists {search.INDEX_SCHEMA} cascade")
+        elif changed or not _has_search_index(con):
             search.build_index(con)
         con.execute("commit")
     except Exception:

@@ -163,8 +163,21 @@ def test_empty_input_passes() -> None:
     assert {name: frame.height for name, frame in outcome.tables.items()} == dict.fromkeys(
         schema.TABLES, 0
     )
+    # Nothing to check row by row: the batch is recorded as empty without starting GX.
+    assert outcome.results.select("table_name", "expectation", "success").rows() == [
+        ("articles", "empty_batch", True)
+    ]
+
+
+def test_a_batch_with_links_but_no_articles_is_still_checked() -> None:
+    links = [{"article_id": "a:gone", "topic_id": "t:x", "score": 0.9}]
+    outcome = validate_batch(batch(article_topics=links), RUN, now=NOW)
+
     assert outcome.results.height == EXPECTATIONS
-    assert outcome.results["success"].all()
+    assert outcome.failures == [
+        "article_topics: 1 article_id value not in articles",
+        "article_topics: 1 topic_id value not in topics",
+    ]
 
 
 def test_bad_entity_type_is_quarantined_with_its_mentions() -> None:

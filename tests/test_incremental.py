@@ -1,0 +1,133 @@
+"""Re-running the same sources: unchanged files are not read again, and what a failed run
+read is read again by the next one (the source state moves into place only on publish)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from newsetl import pipeline
+from newsetl.quality import BatchRejected
+from newsetl.settings import Settings
+
+STORY = (
+    "The city council of Harbourview approved a new ferry timetable on Tuesday, adding "
+    "evening crossings to the island terminal from March. Councillors said ridership rose "
+    "by a fifth last year as more commuters chose the boat over the congested bridge, and "
+    "the operator will hire twelve more deckhands before the spring season begins."
+)
+
+
+def write_articles(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "wire.jsonl"
+    lines = [
+        json.dumps(
+            {
+                "id": f"hv-{n}",
+                "title": f"Harbourview ferry timetable, update {n}",
+                "body": f"{STORY} Update {n}: the schedule was posted at the terminal.",
+                "published_at": f"2026-11-2{n % 5}T09:00:00+09:00",
+                "language": "en",
+            }
+        )
+        for n in range(count)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def fetch_statuses(db: Path, run_id: str) -> list[tuple[str, str]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "select kind, status from fetch_log where run_id = ? order by origin", [run_id]
+        ).fetchall()
+
+
+def article_count(db: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("select count(*) from articles").fetchone()[0]
+
+
+def test_an_unchanged_file_is_not_read_again(settings: Settings, tmp_path: Path) -> None:
+    path = write_articles(tmp_path / "wire", 3)
+    first = pipeline.run([str(path.parent)], settings=settings)
+    assert first.articles_changed == 3
+
+    again = pipeline.run([str(path.parent)], settings=settings)
+    assert (again.articles, again.articles_changed) == (0, 0)
+    assert fetch_statuses(settings.db_path, again.run_id) == [("jsonl", "unchanged")]
+    raw = pl.read_parquet(settings.work_dir / "runs" / again.run_id / "raw.parquet")
+    assert raw["content"].to_list() == [None]  # nothing read, nothing stored twice
+
+    write_articles(tmp_path / "wire", 4)  # one more line: the file changed
+    changed = pipeline.run([str(path.parent)], settings=settings)
+    # The file is read again; its three loaded lines are set aside unparsed, the new one loads.
+    assert (changed.articles, changed.articles_changed) == (1, 1)
+    assert article_count(settings.db_path) == 4
+
+
+def test_what_a_rejected_run_read_is_read_again(settings: Settings, tmp_path: Path) -> None:
+    path = write_articles(tmp_path / "wire", 2)
+    # Dated in the future, every article is quarantined, and a batch that loses them all fails.
+    lines = path.read_text().splitlines()
+    broken = [json.loads(line) | {"published_at": "2099-01-01T00:00:00Z"} for line in lines]
+    path.write_text("\n".join(json.dumps(row) for row in broken) + "\n", encoding="utf-8")
+    with pytest.raises(BatchRejected, match="all 2 rows quarantined"):
+        pipeline.run([str(path.parent)], settings=settings)
+    assert not any(pipeline.state_dir_for(settings).glob("*.json"))
+
+    write_articles(tmp_path / "wire", 2)  # fixed by the outlet: same size, new content
+    fixed = pipeline.run([str(path.parent)], settings=settings)
+    assert fixed.articles_changed == 2
+    assert len(list(pipeline.state_dir_for(settings).glob("*.json"))) == 1
+
+
+def test_a_large_run_goes_through_in_parts_and_is_published_whole(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_articles(tmp_path / "wire", 5)
+    whole = pipeline.run([str(path.parent)], settings=settings)
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        expected = con.execute(
+            "select article_id, content_hash, title from articles order by article_id"
+        ).fetchall()
+
+    monkeypatch.setenv("NEWSETL_BATCH_ROWS", "2")
+    monkeypatch.setenv("NEWSETL_DB", str(tmp_path / "parts" / "warehouse.duckdb"))
+    from newsetl.settings import load_settings
+
+    in_parts = load_settings()
+    assert in_parts.batch_rows == 2
+    summary = pipeline.run([str(path.parent)], settings=in_parts)
+
+    assert (summary.articles, summary.articles_changed) == (whole.articles, 5)
+    with duckdb.connect(str(in_parts.db_path), read_only=True) as con:
+        assert (
+            con.execute(
+                "select article_id, content_hash, title from articles order by article_id"
+            ).fetchall()
+            == expected
+        )
+        steps = con.execute(
+            "select step, shard, rows_out from pipeline_steps where run_id = ? "
+            "and step in ('parse', 'load') order by step, shard",
+            [summary.run_id],
+        ).fetchall()
+        assert steps == [
+            ("load", 0, 2), ("load", 1, 2), ("load", 2, 1),
+            ("parse", 0, 2), ("parse", 1, 2), ("parse", 2, 1),
+        ]  # fmt: skip
+        assert con.execute(
+            "select articles_in_batch, articles_changed, status from pipeline_runs "
+            "where run_id = ?",
+            [summary.run_id],
+        ).fetchone() == (5, 5, "published")
+        # The search index, rebuilt once with the last part, covers every part.
+        assert con.execute(
+            "select count(*) from search_articles('ferry timetable')"
+        ).fetchone() == (5,)
