@@ -56,6 +56,7 @@ ARTICLES: dict[str, pl.DataType] = {
     "body": pl.String(),
     "content_hash": pl.String(),
     "story_id": pl.String(),
+    "extractor_version": pl.String(),  # parse.EXTRACTOR_VERSION of the code that made the row
 }
 
 ENTITIES: dict[str, pl.DataType] = {

@@ -166,13 +166,14 @@ def load_batch(
             con.execute(
                 f"delete from {table} where article_id in (select article_id from changed_articles)"  # noqa: S608 - fixed names
             )
+        columns = ", ".join(schema.ARTICLES)  # by name: migrations append columns
         con.execute(
-            """
-            insert into articles
-            select s.*, ? as run_id, now() as loaded_at
-            from staged_articles as s
-            where s.article_id in (select article_id from changed_articles)
-            """,
+            f"""
+            insert into articles ({columns}, run_id, loaded_at)
+            select {columns}, ? as run_id, now() as loaded_at
+            from staged_articles
+            where article_id in (select article_id from changed_articles)
+            """,  # noqa: S608 - the contract's own column names
             [run_id],
         )
         con.execute(

@@ -62,12 +62,14 @@ def test_reparse_rebuilds_articles_from_the_raw_layer_offline(
     assert main(["reparse", "--since", today, "--quiet"]) == 0
     assert route_server.hits == hits
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
-        articles = con.execute("select url, title from articles").fetchall()
+        articles = con.execute("select url, title, extractor_version from articles").fetchall()
         versions = con.execute(
             "select distinct run_id like 'reparse%', extractor_version from fetch_log "
             "where status = 'parsed' order by 1"
         ).fetchall()
-    assert articles == [(url, "Ferry service to Ulleungdo resumes after two-week halt")]
+    assert articles == [
+        (url, "Ferry service to Ulleungdo resumes after two-week halt", EXTRACTOR_VERSION)
+    ]
     assert versions == [(False, EXTRACTOR_VERSION), (True, EXTRACTOR_VERSION)]
 
 
