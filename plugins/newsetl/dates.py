@@ -189,13 +189,17 @@ def parse_published(html: str, *, language: str | None) -> datetime | None:
 
 def published_from_tree(tree: lxml_html.HtmlElement, *, language: str | None) -> datetime | None:
     """parse_published for an already parsed page."""
-    text = _visible_text(tree)
-    zone = _page_zone(tree, text, language)
     for value in _structured_values(tree):
-        found = _parse_value(value, zone)
-        if found is not None:
-            return found
-    return _search(text, zone)
+        found = _parse_value(value, UTC)
+        if found is None:
+            continue
+        # Only a time without an offset depends on the page's zone, and telling the zone may
+        # take the page's visible text, the costliest step here: read it only for such a time.
+        if found != _parse_value(value, SEOUL):
+            found = _parse_value(value, _page_zone(tree, None, language))
+        return found
+    text = _visible_text(tree)
+    return _search(text, _page_zone(tree, text, language))
 
 
 def parse_datetime_text(text: str, *, default_tz: str = "UTC") -> datetime | None:
@@ -209,8 +213,10 @@ def parse_datetime_text(text: str, *, default_tz: str = "UTC") -> datetime | Non
     return found if found is not None else _search(text, zone)
 
 
-def _page_zone(tree: lxml_html.HtmlElement, text: str, language: str | None) -> tzinfo:
-    if language == "ko" or _KST_MARK.search(text):
+def _page_zone(tree: lxml_html.HtmlElement, text: str | None, language: str | None) -> tzinfo:
+    """Asia/Seoul for a Korean page or one marked KST, UTC otherwise; `text` is the page's
+    visible text, read here when None."""
+    if language == "ko" or _KST_MARK.search(_visible_text(tree) if text is None else text):
         return SEOUL
     if language is None and (tree.get("lang") or "").lower().startswith("ko"):
         return SEOUL
@@ -285,7 +291,8 @@ def _json_nodes(data: object) -> Iterator[dict[str, object]]:
 
 _VISIBLE_TEXT = etree.XPath(
     "descendant-or-self::text()"
-    "[not(parent::script or parent::style or parent::noscript or parent::template)]"
+    "[not(parent::script or parent::style or parent::noscript or parent::template)]",
+    smart_strings=False,  # plain str results: no back-reference to each text node's element
 )
 
 
@@ -296,8 +303,7 @@ def _visible_text(tree: lxml_html.HtmlElement) -> str:
     per element and was a tenth of the parse time."""
     body = tree.find("body")
     root = body if body is not None else tree
-    parts = [str(node) for node in _VISIBLE_TEXT(root)]
-    return re.sub(r"[ \t\r\f\v\u00a0\u200b]+", " ", "\n".join(parts))
+    return re.sub(r"[ \t\r\f\v\u00a0\u200b]+", " ", "\n".join(_VISIBLE_TEXT(root)))
 
 
 def _parse_value(value: str, zone: tzinfo) -> datetime | None:
@@ -329,12 +335,14 @@ def _parse_value(value: str, zone: tzinfo) -> datetime | None:
 
 
 def _search(text: str, zone: tzinfo) -> datetime | None:
-    found = list(_find_all(text, zone))
-    for wanted in ("published", "none", "updated"):
-        for item in found:
-            if item.label == wanted:
-                return item.value
-    return None
+    """The first labelled publication time, else the first unlabelled date, else the first
+    update time."""
+    first: dict[str, datetime] = {}
+    for item in _find_all(text, zone):
+        if item.label == "published":
+            return item.value
+        first.setdefault(item.label, item.value)
+    return first.get("none") or first.get("updated")
 
 
 def _find_all(text: str, zone: tzinfo) -> Iterator[_Found]:

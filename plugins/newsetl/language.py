@@ -8,8 +8,9 @@ import re
 # Hangul is already far more than any English article quoting Korean names has.
 HANGUL_SHARE_FOR_KOREAN = 0.3
 MIN_LETTERS = 12
-# Detection on a long body gains nothing after the first few thousand characters.
-SAMPLE_CHARS = 5000
+# py3langid's time grows with the text; on the 179 bodies of the extraction benchmark the first
+# 1000 characters gave the same language as the first 5000 for every page, in a third of the time.
+SAMPLE_CHARS = 1000
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _LETTER = re.compile(r"[^\W\d_]")

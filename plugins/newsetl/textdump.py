@@ -368,13 +368,21 @@ def is_boilerplate_line(line: str) -> bool:
     return bool(line) and (_is_boilerplate(line) or _is_dateline(line))
 
 
-def prose_weight(text: str) -> int:
-    """Characters in the lines of text that read as prose, wide (Hangul, CJK) ones counted twice."""
+def is_contact_line(line: str) -> bool:
+    """True for a short line giving an e-mail address: a reporter's sign-off, not story text."""
+    return _is_contact(_normalize(line))
+
+
+def prose_weight(text: str, *, enough: int | None = None) -> int:
+    """Characters in the lines of text that read as prose, wide (Hangul, CJK) ones counted twice;
+    counting stops once the total reaches `enough`, for callers that only compare."""
     total = 0
     for line in text.splitlines():
         line = _normalize(line)
         if line and _is_prose(line):
             total += len(line) + len(_WIDE.findall(line))
+            if enough is not None and total >= enough:
+                break
     return total
 
 
@@ -388,7 +396,11 @@ def _hangul_share(text: str) -> float:
 
 
 def _is_copyright(line: str) -> bool:
-    return bool(_COPYRIGHT.search(line)) and len(line) <= 200
+    return len(line) <= 200 and bool(_COPYRIGHT.search(line))
+
+
+def _is_contact(line: str) -> bool:
+    return len(line) <= 100 and bool(_EMAIL.search(line))
 
 
 def _is_stop(line: str) -> bool:
@@ -403,12 +415,14 @@ def _is_boilerplate(line: str) -> bool:
         return True
     if _PROMO_PREFIX.match(line):
         return True
-    if _EMAIL.search(line) and len(line) <= 100:
+    if _is_contact(line):
         return True
-    if (_CAPTION.search(line) or _CREDITED_CAPTION.search(line)) and len(line) <= 300:
+    # Length before the searches: they cost most on the long lines they never flag.
+    if len(line) <= 300 and (_CAPTION.search(line) or _CREDITED_CAPTION.search(line)):
         return True
-    ends_like_sentence = bool(_SENTENCE_END.search(line))
-    return len(line) <= 40 and not ends_like_sentence and bool(_WIDGET_FRAGMENTS.search(line))
+    return (
+        len(line) <= 40 and not _SENTENCE_END.search(line) and bool(_WIDGET_FRAGMENTS.search(line))
+    )
 
 
 def _is_prose(line: str) -> bool:

@@ -167,6 +167,27 @@ def test_euc_kr_table_layout_body_is_paragraphs_with_cp949_syllables() -> None:
     )
 
 
+def test_line_break_story_keeps_its_lines_whole_and_its_credits_but_not_the_e_mail() -> None:
+    document = parse_fixture(
+        "ko_column_line_breaks.html", "https://www.hanbitculture.example/column/20261124"
+    )
+
+    assert document.title == "골목 서점이 살아남는 법"
+    assert document.published_at == datetime(2026, 11, 24, 0, 10, tzinfo=UTC)
+    assert document.body.splitlines() == [
+        "[한빛컬처=윤서진의 책방일기] 동네 골목의 작은 서점들이 다시 문을 열고 있다. 대형 "
+        "온라인 서점과 가격으로 겨루는 대신, 주인이 직접 고른 책과 작은 모임으로 손님을 모으는 "
+        "곳들이다.",
+        "망원동의 한 서점은 매주 목요일 저녁 낭독회를 연다. 열 명 남짓 모이는 자리지만 한 번 온 "
+        "손님은 대개 다음 주에도 온다고 주인은 말한다. 책을 사러 오는 곳이 아니라 이야기를 "
+        "나누러 오는 곳이 된 셈이다.",
+        "물론 임대료는 여전히 가장 큰 걱정거리다. 몇몇 서점은 음료를 팔거나 작업 공간을 "
+        "빌려주며 버티고, 지방자치단체의 지역서점 인증 제도에 기대를 거는 곳도 있다.",
+        "[사진=한빛컬처 DB]",
+        "저작권자 ⓒ 한빛컬처(www.hanbitculture.example), 무단전재 및 재배포금지",
+    ]
+
+
 def test_canonical_pointing_at_the_front_page_is_ignored() -> None:
     html = (FIXTURES / "ko_news_jsonld.html").read_text(encoding="utf-8")
     html = html.replace('href="/article/2026112414310001"', 'href="/"')

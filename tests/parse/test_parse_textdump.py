@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from newsetl.parse import ParseError
-from newsetl.textdump import DumpArticle, clean_author, clean_text_dump
+from newsetl.textdump import DumpArticle, clean_author, clean_text_dump, prose_weight
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -309,3 +309,19 @@ def test_dump_without_a_story_raises(text: str) -> None:
 )
 def test_clean_author(raw: str, site_name: str | None, expected: str | None) -> None:
     assert clean_author(raw, site_name) == expected
+
+
+def test_prose_weight_counts_prose_lines_and_wide_characters_twice() -> None:
+    english = "The council voted on Tuesday to approve the plan for the new line."
+    korean = "시의회는 화요일 새 노선 계획을 승인했다고 밝혔다."
+    text = "\n".join([english, "Share this article", korean])
+
+    assert prose_weight(text) == len(english) + 2 * len(korean) - korean.count(" ") - 1
+
+
+def test_prose_weight_stops_once_it_has_enough() -> None:
+    line = "The council voted on Tuesday to approve the plan for the new line."
+    text = "\n".join([line] * 5)
+
+    assert prose_weight(text) == 5 * len(line)
+    assert prose_weight(text, enough=len(line) + 1) == 2 * len(line)
