@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -85,7 +86,15 @@ def signature(hashes: np.ndarray) -> MinHash:
             values = (hashes[:, None] * a + b).min(axis=0)
     else:
         values = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
-    return MinHash(seed=1, hashvalues=values, permutations=_PERMUTATIONS, scheme="affine64")
+    return _minhash(values)
+
+
+@dataclass(frozen=True)
+class KnownStory:
+    """An article of an earlier batch: its story and its body's MinHash values."""
+
+    story_id: str
+    values: np.ndarray  # NUM_PERM unsigned 64-bit MinHash values
 
 
 def group_near_duplicates(
@@ -97,9 +106,30 @@ def group_near_duplicates(
 ) -> list[str]:
     """For each body, the key of the earliest-published member of its near-duplicate group
     (ties broken by key), so members of one group share one representative."""
+    return assign_stories(keys, bodies, published, threshold=threshold)[0]
+
+
+def assign_stories(
+    keys: Sequence[str],
+    bodies: Sequence[str],
+    published: Sequence[datetime | None],
+    known: Sequence[KnownStory] = (),
+    *,
+    threshold: float = SIMILARITY,
+) -> tuple[list[str], list[np.ndarray]]:
+    """Each body's group label and MinHash values.
+
+    A body near a `known` article of an earlier batch (estimated Jaccard of the MinHash
+    values, their bodies being gone) takes that article's story_id as its label, so a copy
+    syndicated hours later joins the story it copies; otherwise the label is the key of the
+    earliest-published member of its group in this batch (ties broken by key)."""
     shingles = [shingle_hashes(body) for body in bodies]
+    minhashes = [signature(grams) for grams in shingles]
     index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    for position, story in enumerate(known):
+        index.insert(f"k{position}", _minhash(story.values))
     parent = list(range(len(keys)))
+    story_of: dict[int, str] = {}  # root → the known story it joined
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -107,12 +137,21 @@ def group_near_duplicates(
             i = parent[i]
         return i
 
-    for i, grams in enumerate(shingles):
-        minhash = signature(grams)
-        for candidate in index.query(minhash):
-            j = int(candidate)
-            if hash_jaccard(grams, shingles[j]) >= threshold:
-                parent[find(i)] = find(j)
+    def union(i: int, j: int) -> None:
+        root_i, root_j = find(i), find(j)
+        if root_i != root_j:
+            parent[root_i] = root_j
+            if root_i in story_of:
+                story_of.setdefault(root_j, story_of.pop(root_i))
+
+    for i, minhash in enumerate(minhashes):
+        for candidate in sorted(index.query(minhash)):
+            if candidate.startswith("k"):
+                story = known[int(candidate[1:])]
+                if minhash.jaccard(_minhash(story.values)) >= threshold:
+                    story_of.setdefault(find(i), story.story_id)
+            elif hash_jaccard(shingles[i], shingles[int(candidate)]) >= threshold:
+                union(i, int(candidate))
         index.insert(str(i), minhash)
 
     def order(i: int) -> tuple[bool, str, str]:
@@ -122,4 +161,9 @@ def group_near_duplicates(
     first: dict[int, int] = {}
     for i in sorted(range(len(keys)), key=order):
         first.setdefault(find(i), i)
-    return [keys[first[find(i)]] for i in range(len(keys))]
+    labels = [story_of.get(find(i), keys[first[find(i)]]) for i in range(len(keys))]
+    return labels, [minhash.hashvalues for minhash in minhashes]
+
+
+def _minhash(values: np.ndarray) -> MinHash:
+    return MinHash(seed=1, hashvalues=values, permutations=_PERMUTATIONS, scheme="affine64")

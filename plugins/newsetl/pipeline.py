@@ -172,15 +172,24 @@ def parse(raw_path: Path | Sequence[Path], run_id: str, out_dir: Path | None = N
     return out
 
 
-def enrich(documents_path: Path) -> Path:
-    """documents.parquet → tables/ with the five contract tables as Parquet."""
+def enrich(
+    documents_path: Path, settings: Settings | None = None, earlier: Sequence[Path] = ()
+) -> Path:
+    """documents.parquet → tables/ with the five contract tables as Parquet, and the batch's
+    story signatures (newsetl.stories); stories continue those of published articles and of
+    the `earlier` signature files (this run's parts already loaded)."""
     from newsetl.enrich import enrich_articles
-    from newsetl.transform import build_articles
+    from newsetl.stories import SIGNATURES_FILE, known_stories
+    from newsetl.transform import build_articles_and_signatures
 
-    articles = build_articles(pl.read_parquet(documents_path))
+    settings = settings or load_settings()
+    documents = pl.read_parquet(documents_path)
+    known = known_stories(settings, earlier) if documents.height else []
+    articles, signatures = build_articles_and_signatures(documents, known)
     enriched = enrich_articles(articles)
     out = documents_path.parent / "tables"
     out.mkdir(exist_ok=True)
+    signatures.write_parquet(out / SIGNATURES_FILE)
     frames = {
         "articles": articles,
         "entities": enriched.entities,
@@ -329,7 +338,10 @@ def publish(settings: Settings, run_dir: Path | None = None) -> Path:
                 con.close()
         path = warehouse.publish(settings)
         if run_dir is not None:
+            from newsetl import stories
+
             promote_state(run_dir, settings)
+            stories.promote(run_dir, settings)
     log.info("publish: %s", path)
     return path
 
@@ -508,6 +520,8 @@ def run(
             return source, schema.empty(FETCH_LOG)
         return skip_loaded(source, run_dir, run_id, settings)
 
+    from newsetl.stories import SIGNATURES_FILE
+
     changed, unchanged = set_aside(raw)
     parts = split_raw(changed, run_dir, settings.batch_rows)
     shards = [runs.NOT_MAPPED] if len(parts) == 1 else list(range(len(parts)))
@@ -524,7 +538,8 @@ def run(
     validated_parts = []
     for position, (part_documents, shard) in enumerate(zip(documents, shards, strict=True)):
         last = position == len(documents) - 1
-        tables = timed("enrich", lambda d=part_documents: enrich(d), shard)
+        earlier = [v.parent / "tables" / SIGNATURES_FILE for v in validated_parts]
+        tables = timed("enrich", lambda d=part_documents, e=earlier: enrich(d, settings, e), shard)
         validated = timed(
             "validate", lambda t=tables: validate(t, run_id, settings, fetch_log), shard
         )

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from newsetl import schema
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from newsetl.duplicates import KnownStory
 
 _SPACE = re.compile(r"\s+")
 
@@ -34,6 +41,14 @@ def article_key(
 
 def build_articles(documents: pl.DataFrame) -> pl.DataFrame:
     """Stable ids, content hashes and story ids; one row per article_id (the first seen wins)."""
+    return build_articles_and_signatures(documents)[0]
+
+
+def build_articles_and_signatures(
+    documents: pl.DataFrame, known: Sequence[KnownStory] = ()
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """build_articles, with stories continued from `known` articles of earlier batches, and
+    the batch's own MinHash values (newsetl.stories.SIGNATURES) for the batches after it."""
     if "extractor_version" not in documents.columns:
         documents = documents.with_columns(extractor_version=pl.lit(None, dtype=pl.String()))
     docs = schema.conform(documents, schema.DOCUMENTS)
@@ -48,21 +63,27 @@ def build_articles(documents: pl.DataFrame) -> pl.DataFrame:
         pl.Series("content_hash", hashes, dtype=pl.String),
         pl.Series("article_id", ids, dtype=pl.String),
     ).unique(subset="article_id", keep="first", maintain_order=True)
-    return schema.conform(articles.with_columns(story_id=story_ids(articles)), schema.ARTICLES)
+    stories, values = story_ids(articles, known)
+    articles = schema.conform(articles.with_columns(story_id=stories), schema.ARTICLES)
+    from newsetl.stories import signatures_frame
+
+    return articles, signatures_frame(articles["article_id"], stories, values)
 
 
-def story_ids(articles: pl.DataFrame) -> pl.Series:
+def story_ids(
+    articles: pl.DataFrame, known: Sequence[KnownStory] = ()
+) -> tuple[pl.Series, list[np.ndarray]]:
     """One story per group of near-duplicate bodies (syndicated copies, small edits), named
-    's:' + the first 16 hex digits of the content hash of the group's earliest article."""
+    's:' + the first 16 hex digits of the content hash of the group's earliest article, or
+    the story of a `known` article the group copies; with each body's MinHash values."""
     if articles.is_empty():
-        return pl.Series("story_id", [], dtype=pl.String)
-    from newsetl.duplicates import group_near_duplicates
+        return pl.Series("story_id", [], dtype=pl.String), []
+    from newsetl.duplicates import assign_stories
 
     ids = articles["article_id"].to_list()
     hashes = dict(zip(ids, articles["content_hash"].to_list(), strict=True))
-    representatives = group_near_duplicates(
-        ids, articles["body"].to_list(), articles["published_at"].to_list()
+    labels, values = assign_stories(
+        ids, articles["body"].to_list(), articles["published_at"].to_list(), known
     )
-    return pl.Series(
-        "story_id", [f"s:{hashes[rep][:16]}" for rep in representatives], dtype=pl.String
-    )
+    names = [f"s:{hashes[label][:16]}" if label in hashes else label for label in labels]
+    return pl.Series("story_id", names, dtype=pl.String), values

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 import yaml
 
+from newsetl import pipeline
 from newsetl.duplicates import group_near_duplicates, jaccard, shingle_set
 from newsetl.parse import parse_html
-from newsetl.settings import PROJECT_ROOT
+from newsetl.settings import PROJECT_ROOT, Settings
 from newsetl.transform import build_articles
 
 SAMPLES = PROJECT_ROOT / "samples"
@@ -125,3 +128,28 @@ def test_same_event_write_ups_stay_separate_stories() -> None:
         [parsed_sample("en-bok-rate-hold"), parsed_sample("en-hyundai-georgia-ledger")]
     )
     assert build_articles(documents)["story_id"].n_unique() == 2
+
+
+def test_a_copy_syndicated_in_a_later_run_joins_the_published_story(
+    settings: Settings, tmp_path: Path
+) -> None:
+    def write(folder: str, article_id: str, body: str, when: str) -> Path:
+        path = tmp_path / folder / "wire.jsonl"
+        path.parent.mkdir(parents=True)
+        line = {"id": article_id, "title": "Exports rise", "body": body, "published_at": when}
+        path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+        return path.parent
+
+    morning = write("morning", "w1", WIRE, "2026-11-20T00:00:00Z")
+    first = pipeline.run([str(morning)], settings=settings)
+    edited = WIRE.replace("on Monday", "on Monday morning")
+    other = "Shipbuilders delivered fewer vessels in November as a strike at two yards dragged on."
+    pipeline.run([str(write("noon", "w2", edited, "2026-11-20T03:00:00Z"))], settings=settings)
+    pipeline.run([str(write("evening", "w3", other, "2026-11-20T06:00:00Z"))], settings=settings)
+
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        stories = dict(con.execute("select origin, story_id from articles").fetchall())
+    by_file = {origin.split("/")[-2]: story for origin, story in stories.items()}
+    assert by_file["noon"] == by_file["morning"]
+    assert by_file["evening"] != by_file["morning"]
+    assert first.articles_changed == 1
