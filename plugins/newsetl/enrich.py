@@ -158,11 +158,16 @@ def _analyse_slice(
 
 def _analyse_shares(rows: list[dict[str, Any]], workers: int | None) -> list[_Analysis]:
     """analyse_articles over the machine's cores (newsetl.workers)."""
-    from newsetl.workers import can_fork, map_shares
+    from newsetl.workers import map_shares
 
     load_gazetteer(), load_taxonomy()  # loaded before a fork, so workers inherit them
-    per_worker = MIN_ARTICLES_PER_FORKED_WORKER if can_fork() else MIN_ARTICLES_PER_SPAWNED_WORKER
-    return map_shares(analyse_articles, rows, workers=workers, min_items=per_worker)
+    return map_shares(
+        analyse_articles,
+        rows,
+        workers=workers,
+        min_items=MIN_ARTICLES_PER_FORKED_WORKER,
+        min_items_spawned=MIN_ARTICLES_PER_SPAWNED_WORKER,
+    )
 
 
 def _day(row: dict[str, Any]) -> date | None:

@@ -27,9 +27,10 @@ log = logging.getLogger("newsetl")
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Below this many items a second process costs more than it saves (a forked worker starts in
-# ~50 ms, a spawned one re-imports its models for a second or more).
+# Below this many items a second process costs more than it saves: a forked worker starts in
+# ~50 ms, a spawned one re-imports its modules and models for a second or more.
 MIN_ITEMS_PER_WORKER = 24
+MIN_ITEMS_PER_SPAWNED_WORKER = 500
 
 
 def worker_count() -> int:
@@ -60,18 +61,25 @@ def map_shares(
     items: Sequence[T],
     *,
     workers: int | None = None,
-    min_items: int = MIN_ITEMS_PER_WORKER,
+    min_items: int | None = None,
+    min_items_spawned: int | None = None,
 ) -> list[R]:
     """func(share) for interleaved shares of items, merged back into the items' order.
 
-    func must be a module-level function returning one result per item of its share.
+    func must be a module-level function returning one result per item of its share. Each
+    worker gets at least `min_items` (forked) or `min_items_spawned` (spawned) items
+    (default: MIN_ITEMS_PER_WORKER, MIN_ITEMS_PER_SPAWNED_WORKER).
     """
     items = list(items)
-    count = min(workers or worker_count(), len(items) // max(min_items, 1))
+    method = "fork" if can_fork() else "spawn"
+    if method == "fork":
+        least = min_items or MIN_ITEMS_PER_WORKER
+    else:
+        least = min_items_spawned or MIN_ITEMS_PER_SPAWNED_WORKER
+    count = min(workers or worker_count(), len(items) // max(least, 1))
     if count <= 1 or not _may_have_children():
         return func(items)
     shares = [items[k::count] for k in range(count)]
-    method = "fork" if can_fork() else "spawn"
     context = multiprocessing.get_context(method)
     log.debug("%s: %d items over %d %sed workers", func.__name__, len(items), count, method)
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:

@@ -1,0 +1,88 @@
+"""Work spread over processes comes back whole and in order, however it was split."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from newsetl.workers import map_shares, worker_count
+
+
+def tag_with_pid(items: list[int]) -> list[tuple[int, int]]:
+    return [(item, os.getpid()) for item in items]
+
+
+def share_in_daemon(queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    queue.put(
+        map_shares(tag_with_pid, list(range(100)), workers=2, min_items=1, min_items_spawned=1)
+    )
+
+
+def test_shares_come_back_in_the_items_order_from_two_processes() -> None:
+    items = list(range(101))
+    results = map_shares(tag_with_pid, items, workers=2, min_items=10, min_items_spawned=10)
+    assert [item for item, _pid in results] == items
+    assert os.getpid() not in {pid for _item, pid in results}  # the workers did it
+
+
+def test_a_small_batch_stays_in_this_process() -> None:
+    results = map_shares(tag_with_pid, list(range(30)), workers=2, min_items=24)
+    assert {pid for _item, pid in results} == {os.getpid()}
+
+
+def test_a_daemonic_process_does_the_work_itself() -> None:
+    """A Celery pool worker is daemonic and may not start children."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=share_in_daemon, args=(queue,), daemon=True)
+    child.start()
+    results = queue.get(timeout=60)
+    child.join(timeout=60)
+    assert [item for item, _pid in results] == list(range(100))
+    assert {pid for _item, pid in results} == {child.pid}
+
+
+def test_the_worker_count_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSETL_WORKERS", "3")
+    assert worker_count() == 3
+    monkeypatch.setenv("NEWSETL_WORKERS", "")
+    assert worker_count() == len(os.sched_getaffinity(0))
+
+
+def test_parsing_over_two_processes_gives_what_one_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    import polars as pl
+
+    from newsetl import schema
+    from newsetl.documents import parse_raw
+    from newsetl.settings import PROJECT_ROOT
+
+    pages = sorted((PROJECT_ROOT / "samples" / "site").rglob("*.html"))
+    rows = [
+        {
+            **dict.fromkeys(schema.RAW_FETCHES),
+            "origin": f"http://127.0.0.1:8000/copy-{n}/{page.name}",
+            "final_url": f"http://127.0.0.1:8000/copy-{n}/{page.name}",
+            "kind": "html",
+            "source": "samples",
+            "status": "ok",
+            "content": page.read_bytes(),
+            "fetched_at": datetime(2026, 11, 24, tzinfo=UTC),
+        }
+        for n in range(6)
+        for page in pages
+    ]
+    raw = pl.DataFrame(rows, schema=schema.RAW_FETCHES)
+    assert raw.height >= 60
+    monkeypatch.setenv("NEWSETL_WORKERS", "1")
+    alone = parse_raw(raw, "r")
+    monkeypatch.setenv("NEWSETL_WORKERS", "2")
+    monkeypatch.setattr(
+        "newsetl.workers.MIN_ITEMS_PER_SPAWNED_WORKER", 24
+    )  # spawned under pytest-timeout's thread
+    shared = parse_raw(raw, "r")
+    assert shared[0].equals(alone[0])
+    assert shared[1].equals(alone[1])
