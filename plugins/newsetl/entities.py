@@ -4,7 +4,9 @@ Korean text goes through kiwipiepy: runs of proper nouns (NNP) and foreign words
 candidates, the gazetteer's Korean spellings are taught to Kiwi as proper nouns so it keeps
 them whole, and the words around a candidate (titles such as 사장, suffixes such as 전자)
 give unknown names a type. English text is matched against the gazetteer word by word and
-the remaining capitalised sequences are typed by titles, corporate suffixes and context.
+the remaining capitalised sequences are typed by titles, corporate suffixes and context; a CRF
+over the capitalised runs (newsetl.tagger_en, trained on GUM news) reads those candidates as
+features and decides the names, with gazetteer products, events and longer spellings kept.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from newsetl.gazetteer import Gazetteer, GazetteerEntry, has_hangul, normalize_key
 from newsetl.tagger import tag_entities
+from newsetl.tagger_en import tag_english
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ ORG_SUFFIXES_KO = (
 ORG_SUFFIXES_KO_WEAK = ("부", "청", "처", "당", "원", "사")
 LOCATION_SUFFIXES_KO = ("시", "도", "군", "구", "주", "읍", "면", "동", "항", "섬", "강", "산")
 # The commonest Korean surnames: a three-syllable proper noun starting with one is a name.
-_SURNAMES_KO = frozenset(
+SURNAMES_KO = frozenset(
     "김이박최정강조윤장임한오서신권황안송홍전고문손양배백허유남심노하곽성차주우구민진나"
 )
 # Proper nouns Kiwi finds that name no single entity (관계 compounds such as 한미 "Korea-US").
@@ -196,15 +199,21 @@ _STOP_KO = frozenset(
         "한러",
         "국내",
         "해외",
-        "동북아",
         "서방",
-        "연합뉴스",
-        "뉴시스",
-        "뉴스1",
         "메타버스",
         "K팝",
         "케이팝",
-        # Generic institutions KLUE marks as organisations: no one real thing each.
+    }
+)
+# Names the rules alone should not keep, but the tagger may: news agencies (mostly credits
+# when untagged), a region, and the country's own institutions, which KLUE and the tagger
+# read as organisations where they act in the sentence (경찰은 ... 밝혔다).
+_UNTAGGED_STOP_KO = frozenset(
+    {
+        "동북아",
+        "연합뉴스",
+        "뉴시스",
+        "뉴스1",
         "정부",
         "경찰",
         "검찰",
@@ -331,8 +340,8 @@ _DEMONYM_EN = re.compile(
 _KOREAN_ROMAN_NAME = re.compile(r"^[A-Z][a-z]{1,4} [A-Z][a-z]+-[a-z]+$")
 _BYLINE_EN = (
     re.compile(
-        r"(?:^|\n|\s[—–-]\s)\s*(?:By|BY|by)\s+(?P<names>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
-        r"(?:\s*(?:,|and)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})*)"
+        r"(?:^|\n|\s[—–-]\s)\s*(?:By|BY|by)\s+(?P<names>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}"
+        r"(?:[ \t]*(?:,|and)[ \t]+[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})*)"
     ),
     re.compile(
         r"(?:Reporting|Writing|Editing|Additional reporting|Compiled)\s+by\s+"
@@ -362,9 +371,7 @@ def entity_key(name: str, entity_type: str) -> str:
     return f"{_KEY_PREFIX.get(entity_type, 'other')}:{digest}"
 
 
-def clean_name(
-    surface: str, gazetteer: Gazetteer | None = None, *, particles: bool = True
-) -> str:
+def clean_name(surface: str, gazetteer: Gazetteer | None = None, *, particles: bool = True) -> str:
     """A name without the titles before or after it and without trailing particles or a
     possessive: 조주완 사장 → 조주완, 저커버그는 → 저커버그, CEO Tim Cook → Tim Cook.
     particles=False keeps the last syllable (경남도 stays whole)."""
@@ -375,7 +382,8 @@ def clean_name(
         for title in PERSON_TITLES_KO:
             for joint in (" ", ""):
                 if name.endswith(joint + title) and len(name) > len(title) + len(joint):
-                    if joint == "" and not _hangul_only(title):
+                    # An attached title must leave a whole name: 유상무 is a name, not 유 상무.
+                    if joint == "" and (not _hangul_only(title) or len(name) - len(title) < 2):
                         continue
                     name, changed = name[: -len(title) - len(joint)].rstrip(), True
                     break
@@ -526,7 +534,7 @@ def _type_korean(name: str, text: str, end: int, next_start: int | None) -> str:
     if (
         len(name) == 3
         and _hangul_only(name)
-        and name[0] in _SURNAMES_KO
+        and name[0] in SURNAMES_KO
         and name[-1] not in _NOT_NAME_ENDINGS_KO
     ):
         return "PERSON"
@@ -536,7 +544,8 @@ def _type_korean(name: str, text: str, end: int, next_start: int | None) -> str:
 def _korean_candidates(text: str, tokens: Iterable[Any], gazetteer: Gazetteer) -> list[_Candidate]:
     """Candidates from runs of proper nouns and foreign words in Kiwi's analysis."""
     words: list[list[Any]] = []
-    for token in tokens:
+    tokens = list(tokens)
+    for index, token in enumerate(tokens):
         tag = token.tag
         attached = (
             bool(words and words[-1]) and words[-1][-1].start + words[-1][-1].len == token.start
@@ -549,7 +558,7 @@ def _korean_candidates(text: str, tokens: Iterable[Any], gazetteer: Gazetteer) -
         elif tag == "NNG" and attached and words[-1][-1].tag in _NAME_TAGS:
             head = words[-1][-1].form
             # Kiwi sometimes cuts the last syllable off a Korean name (박영/NNP 희/NNG).
-            split_name = len(head) == 2 and head[0] in _SURNAMES_KO and len(token.form) == 1
+            split_name = len(head) == 2 and head[0] in SURNAMES_KO and len(token.form) == 1
             if (
                 split_name
                 or token.form in ORG_SUFFIXES_KO
@@ -559,7 +568,12 @@ def _korean_candidates(text: str, tokens: Iterable[Any], gazetteer: Gazetteer) -
                 words[-1].append(token)
             else:
                 words.append([])
-        elif tag == "NNG" and not attached and _nng_entry(token.form, gazetteer):
+        elif (
+            tag == "NNG"
+            and not attached
+            and not _runs_on(tokens, index)
+            and _nng_entry(token.form, gazetteer)
+        ):
             words.append([token])
             words.append([])
         else:
@@ -580,6 +594,14 @@ def _korean_candidates(text: str, tokens: Iterable[Any], gazetteer: Gazetteer) -
     for run in runs:
         candidates.extend(_segment_run(text, run, gazetteer))
     return candidates
+
+
+def _runs_on(tokens: Sequence[Any], index: int) -> bool:
+    """Whether a noun runs on into another noun of the same word (국회 in 국회의원)."""
+    if index + 1 >= len(tokens):
+        return False
+    token, following = tokens[index], tokens[index + 1]
+    return following.start == token.start + token.len and following.tag.startswith("NN")
 
 
 def _nng_entry(form: str, gazetteer: Gazetteer) -> bool:
@@ -637,8 +659,8 @@ def _joins(left: str, right: str) -> bool:
         return True
     if left.endswith(ORG_SUFFIXES_KO) or (len(left) >= 3 and left.endswith(LOCATION_SUFFIXES_KO)):
         return False
-    korean_full_name = len(right) == 3 and right[0] in _SURNAMES_KO
-    return not (korean_full_name or (len(left) == 3 and left[0] in _SURNAMES_KO))
+    korean_full_name = len(right) == 3 and right[0] in SURNAMES_KO
+    return not (korean_full_name or (len(left) == 3 and left[0] in SURNAMES_KO))
 
 
 def _korean_masks(text: str) -> list[tuple[int, int]]:
@@ -663,37 +685,38 @@ def _with_tagged(
     known.sort(key=lambda c: c.start)
     taken: list[tuple[int, int]] = []
     for start, end, entity_type in spans:
-        # The tagger knows no products or events, and a gazetteer spelling that covers its
-        # span is the better boundary; otherwise the tagger's span stands.
-        # A gazetteer name inside a tagged span of four words or more (부산 in 부산 해운대구
-        # 영화의전당 일대) means the tagger ran names and common nouns together.
+        # The tagger knows no products or events, and a gazetteer spelling that covers more
+        # than its span is the better boundary; otherwise the tagger's span stands, whole
+        # addresses and venues (서울 송파구 올림픽공원 체조경기장) included, and the known
+        # places inside an address of four words or more are mentions too (below).
         winners = [
             (c.start, c.end)
             for c in known
             if c.entity_type in ("PRODUCT", "EVENT")
-            or (c.start <= start and end <= c.end)
-            or (start <= c.start and c.end <= end and text[start:end].count(" ") >= 3)
+            or (c.start <= start and end <= c.end and (c.start, c.end) != (start, end))
         ]
         if _overlaps(start, end, taken) or _overlaps(start, end, winners):
             continue
-        name = clean_name(text[start:end], particles=False)
-        if not name or (entity_type == "PERSON" and has_hangul(name) and name.count(" ") > 1):
-            continue
-        entry = gazetteer.lookup(name, exact=True)
-        kind = entry.entity_type if entry is not None else entity_type
-        if (
-            entry is None
-            and kind == "ORG"
-            and _hangul_only(name)
-            and len(name) >= 3
-            and name.endswith(_PLACE_ENDINGS_KO)
-        ):
-            # The same place is one entity whether the story has it act (KLUE: ORG) or not.
-            kind = "LOCATION"
-        out.append(_Candidate(start, start + len(name), name, kind, entry, tagged=True))
-        taken.append((start, start + len(name)))
+        for piece_start, piece_end in _unbracketed(text, start, end):
+            name = clean_name(text[piece_start:piece_end], particles=False)
+            if not name:
+                continue
+            entry = gazetteer.lookup(name, exact=True)
+            kind = entry.entity_type if entry is not None else entity_type
+            if entry is not None and kind == "LOCATION" and entity_type == "ORG":
+                # A country or city that acts in the sentence (북한이 발사했다) is an
+                # organisation there, as KLUE marks it; the mention still links to the place.
+                kind = "ORG"
+            if entry is None and kind == "ORG" and _known_place_stem(name, gazetteer):
+                # The same place is one entity whether the story has it act (KLUE: ORG) or not.
+                kind = "LOCATION"
+            piece_end = piece_start + len(name)
+            out.append(_Candidate(piece_start, piece_end, name, kind, entry, tagged=True))
+            taken.append((piece_start, piece_end))
+    addresses = [(c.start, c.end) for c in out if c.name.count(" ") >= 3]
     for c in candidates:
-        if _overlaps(c.start, c.end, taken):
+        in_address = c.entry is not None and any(a <= c.start and c.end <= b for a, b in addresses)
+        if _overlaps(c.start, c.end, taken) and not in_address:
             continue
         titled = c.entity_type == "PERSON" and _title_after_ko(text, c.end)
         # An unknown company or body with a telling ending (한빛바이오, 한빛전자).
@@ -710,9 +733,23 @@ def _with_tagged(
     return sorted(out, key=lambda c: c.start)
 
 
-def _repeated(
-    text: str, found: list[_Candidate], taken: list[tuple[int, int]]
-) -> list[_Candidate]:
+def _unbracketed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A tagged span cut where it opens or closes a parenthesis it does not pair: 런민넷(人民網
+    is two names, 런민넷 and 人民網; 옌볜(延邊)조선족자치주 stays whole."""
+    depth = 0
+    for ch in text[start:end]:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            break
+    if depth == 0:
+        return [(start, end)]
+    return [
+        (start + match.start(), start + match.end())
+        for match in re.finditer(r"[^()\s](?:[^()]*[^()\s])?", text[start:end])
+    ]
+
+
+def _repeated(text: str, found: list[_Candidate], taken: list[tuple[int, int]]) -> list[_Candidate]:
     """Other occurrences of names found by the tagger (and the family name of a foreign
     person: 존 스미스 → 스미스) at the start of a word, where nothing was found."""
     forms: dict[str, _Candidate] = {}
@@ -740,6 +777,18 @@ def _repeated(
 _PLACE_ENDINGS_KO = ("시", "군", "구", "도", "주")
 
 
+def _known_place_stem(name: str, gazetteer: Gazetteer) -> bool:
+    """Whether a name is a place with an administrative ending (광주시, 경기도, 양평군), not a
+    company that happens to end so (닌텐도, 오비맥주) nor a country's army (북한군)."""
+    if not (_hangul_only(name) and len(name) >= 3 and name.endswith(_PLACE_ENDINGS_KO)):
+        return False
+    entry = gazetteer.lookup(name[:-1], exact=True)
+    if entry is None:
+        # 도 and 주 end company names too; 시, 군 and 구 hardly do.
+        return name.endswith(("시", "군", "구"))
+    return entry.entity_type == "LOCATION" and not entry.entity_id.startswith("loc:country-")
+
+
 def _keep_korean(candidate: _Candidate) -> bool:
     """Drop bare surnames, relation compounds and unknown Latin acronyms."""
     if candidate.entry is not None:
@@ -751,6 +800,8 @@ def _keep_korean(candidate: _Candidate) -> bool:
         return False
     if candidate.tagged:
         return not name.isdigit() and not (len(name) == 1 and name.isascii())
+    if name in _UNTAGGED_STOP_KO:
+        return False
     # Unknown Latin words inside Korean text are mostly acronyms and page furniture.
     return has_hangul(name) and not name.isdigit()
 
@@ -759,17 +810,17 @@ def _keep_korean(candidate: _Candidate) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _latin_shape(gazetteer: Gazetteer) -> tuple[int, frozenset[str]]:
-    """The most words any Latin spelling has, and the words Latin spellings start with."""
-    longest = 1
-    starts: set[str] = set()
+def _latin_shape(gazetteer: Gazetteer) -> dict[str, tuple[int, ...]]:
+    """For each word a Latin spelling starts with, the word counts of those spellings, most
+    first."""
+    counts: dict[str, set[int]] = {}
     for spelling, _entry in gazetteer.spellings():
         if not has_hangul(spelling):
             words = _WORD_EN.findall(spelling)
-            longest = max(longest, len(words))
             if words:
-                starts.update({words[0].casefold(), words[0].casefold().rstrip(".")})
-    return longest, frozenset(starts)
+                for first in {words[0].casefold(), words[0].casefold().rstrip(".")}:
+                    counts.setdefault(first, set()).add(len(words))
+    return {first: tuple(sorted(n, reverse=True)) for first, n in counts.items()}
 
 
 def _case_fits(seen: str, entry: GazetteerEntry) -> bool:
@@ -807,17 +858,19 @@ def _is_title_case(title: str) -> bool:
 def _english_candidates(text: str, title_end: int, gazetteer: Gazetteer) -> list[_Candidate]:
     """Gazetteer spellings (longest first) and typed capitalised sequences."""
     words = [(m.start(), m.end()) for m in _WORD_EN.finditer(text)]
-    longest, starts = _latin_shape(gazetteer)
+    starts = _latin_shape(gazetteer)
     candidates: list[_Candidate] = []
     consumed = [False] * len(words)
     i = 0
     while i < len(words):
         hit = None
         first = text[words[i][0] : words[i][1]].casefold()
-        if first not in starts and first.rstrip(".") not in starts:
-            i += 1
-            continue
-        for n in range(min(longest, len(words) - i), 0, -1):
+        lengths = starts.get(first, ())
+        if first.endswith("."):
+            lengths = tuple(sorted({*lengths, *starts.get(first.rstrip("."), ())}, reverse=True))
+        for n in lengths:
+            if n > len(words) - i:
+                continue
             start, end = words[i][0], words[i + n - 1][1]
             ends = [end] + ([end - 1] if text[end - 1] == "." else [])
             for stop in ends:
@@ -1078,6 +1131,125 @@ def _keep_english(candidate: _Candidate, text: str, candidates: list[_Candidate]
     return candidate.entity_type in ("PERSON", "ORG") and " " in candidate.name
 
 
+def english_cues(
+    text: str, title_end: int, gazetteer: Gazetteer
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """The rules' typed candidates, and the gazetteer's spellings among them, as character
+    spans: features for the English tagger."""
+    return _cues(_english_candidates(text, title_end, gazetteer))
+
+
+def _cues(
+    candidates: list[_Candidate],
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """Candidates as typed spans, and those the gazetteer spells as spans of its types."""
+    rules = [(c.start, c.end, c.entity_type) for c in candidates]
+    known = [(c.start, c.end, c.entry.entity_type) for c in candidates if c.entry is not None]
+    return rules, known
+
+
+_HONORIFIC_BEFORE_EN = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+$")
+
+
+def _with_tagged_english(
+    text: str,
+    candidates: list[_Candidate],
+    spans: list[tuple[int, int, str]],
+    gazetteer: Gazetteer,
+) -> list[_Candidate]:
+    """Gazetteer products and events, and gazetteer or suffixed names that cover a tagged
+    span (SK hynix over SK); the tagger's other spans, linked to the gazetteer where it spells
+    them; then the rules' other candidates that overlap none of those."""
+
+    def suffixed(c: _Candidate) -> bool:
+        # An unknown company or body with a telling word (Acme Holdings, Ministry of Trade).
+        words = c.name.casefold().split()
+        return c.entity_type == "ORG" and (
+            words[-1] in _ORG_SUFFIXES_EN or (len(words) > 2 and words[0] in _ORG_HEADS_EN)
+        )
+
+    # A known name's possessive opens another name: South Korea's | Ministry of Economy.
+    parts: list[tuple[int, int, str]] = []
+    for start, end, entity_type in spans:
+        cut = re.search(r"['’]s ", text[start:end])
+        owner = gazetteer.lookup(text[start : start + cut.start()], exact=True) if cut else None
+        if cut and owner is not None:
+            parts.append((start, start + cut.start(), owner.entity_type))
+            start += cut.end()
+        parts.append((start, end, entity_type))
+    spans = parts
+
+    # The tagger knows no products or events, and sees capitalised words only.
+    winners = [
+        c
+        for c in candidates
+        if (c.entry is not None and c.entity_type not in ("PERSON", "ORG", "LOCATION"))
+        or (
+            (c.entry is not None or suffixed(c))
+            and any(
+                c.start <= start and end <= c.end and end - start < c.end - c.start
+                for start, end, _ in spans
+            )
+        )
+    ]
+    held = [(c.start, c.end) for c in winners]
+    out: list[_Candidate] = []
+    for start, end, entity_type in spans:
+        if _overlaps(start, end, held):
+            continue
+        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[start:end])]
+        while words and text[start + words[0][0] : start + words[0][1]] in _CONNECTORS_EN:
+            words = words[1:]
+        while words and text[start + words[-1][0] : start + words[-1][1]] in _CONNECTORS_EN:
+            words = words[:-1]
+        # No title in a person's name (President, Prime Minister, Mr.).
+        while (
+            entity_type == "PERSON"
+            and len(words) > 1
+            and text[start + words[0][0] : start + words[0][1]].casefold()
+            in _TITLE_HEADS_EN | _TITLE_MODIFIERS_EN
+        ):
+            words = words[1:]
+        if not words:
+            continue
+        start, end = start + words[0][0], start + words[-1][1]
+        name = text[start:end]
+        entry = gazetteer.lookup(name, exact=True)
+        # The tagger reads the context: Paris Hilton's Paris is no place.
+        if entry is not None and (
+            not _case_fits(name, entry)
+            or {entry.entity_type, entity_type} not in ({entity_type}, {"ORG", "LOCATION"})
+        ):
+            entry = None
+        honorific = bool(_HONORIFIC_BEFORE_EN.search(text[max(0, start - 6) : start]))
+        out.append(_Candidate(start, end, name, entity_type, entry, False, honorific, True))
+    # A short form is what the text named in full: a surname a person (Valeska Paris, then
+    # Paris), and a "person" who is the first word of an organisation's name a short form of
+    # it (Acme Holdings, then "Acme said"; Seoul Metro leaves the place Seoul alone).
+    short_forms: dict[str, str] = {}
+    for c in [*out, *winners]:
+        if c.entity_type == "ORG" and " " in c.name:
+            short_forms.setdefault(c.name.split()[0], "ORG")
+    for c in out:
+        if c.entity_type == "PERSON" and " " in c.name and "-" not in c.name:
+            short_forms[c.name.split()[-1]] = "PERSON"
+    out = [
+        replace(c, entity_type=kind, entry=None)
+        if (kind := short_forms.get(c.name, c.entity_type)) != c.entity_type
+        and (kind == "PERSON" or c.entity_type == "PERSON")
+        else c
+        for c in out
+    ]
+    out.extend(winners)
+    taken = [(c.start, c.end) for c in out]
+    for c in candidates:
+        known = c.entry is not None or c.entity_type not in ("PERSON", "ORG", "LOCATION")
+        if (known or suffixed(c)) and not _overlaps(c.start, c.end, taken):
+            out.append(c)
+            taken.append((c.start, c.end))
+    return sorted(out, key=lambda c: c.start)
+
+
 # --- Resolution -----------------------------------------------------------------------------
 
 
@@ -1106,6 +1278,9 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
         chosen = target or c
         if chosen.entry is not None:
             key, entity_type = chosen.entry.entity_id, chosen.entry.entity_type
+            if chosen is c and c.tagged and has_hangul(c.name):
+                # The Korean tagger's reading of this mention (see _with_tagged).
+                entity_type = c.entity_type
         else:
             entity_type = chosen.entity_type
             if entity_type == "OTHER" and person_votes[normalize_key(chosen.name)]:
@@ -1167,9 +1342,11 @@ def mentions_in(
     tokens: Sequence[Any] | None,
     *,
     tagged: bool = True,
+    english_tagger: Any | None = None,
 ) -> list[Mention]:
-    """Mentions in an already joined text; Korean needs Kiwi's tokens of that text. Korean
-    names come from the gazetteer and the CRF tagger (tagged=False: the rules alone)."""
+    """Mentions in an already joined text; Korean needs Kiwi's tokens of that text. Names
+    come from the gazetteer and each language's CRF tagger (tagged=False: the rules alone;
+    english_tagger: an English CRF to use instead of the shipped one)."""
     if korean:
         masks = _korean_masks(text)
         raw = _korean_candidates(text, tokens or (), gazetteer)
@@ -1179,6 +1356,9 @@ def mentions_in(
     else:
         masks = _english_masks(text)
         raw = _english_candidates(text, title_end, gazetteer)
+        if tagged:
+            spans = tag_english(text, *_cues(raw), english_tagger)
+            raw = _with_tagged_english(text, raw, spans, gazetteer)
         candidates = [c for c in raw if _keep_english(c, text, raw)]
     candidates = [c for c in candidates if not _overlaps(c.start, c.end, masks)]
     candidates = [replace(c, name=_display(c.name)) for c in candidates]

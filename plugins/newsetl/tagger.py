@@ -2,15 +2,18 @@
 
 Each morpheme gets a BIO label (PERSON, ORG, LOCATION) from features of itself and its
 neighbours: form, part-of-speech tag, first and last syllables, spacing, character classes,
-whether a gazetteer spelling starts or continues there, and the titles and suffixes that
-mark people and organisations. The model (``models/ner-ko.crfsuite``) is trained by
+its word (eojeol) without particles and the words either side, whether a gazetteer spelling
+starts or continues there, and the titles, suffixes and surnames that newsetl.entities
+lists for its rules (one copy of each list). The model (``models/ner-ko.crfsuite``) is trained by
 ``scripts/train_ner_ko.py`` on KLUE-NER news sentences and ships under CC BY-SA 4.0.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,54 +23,6 @@ from newsetl.gazetteer import Gazetteer
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-ko.crfsuite"
 
-# Titles after a name, organisation suffixes and place suffixes, as whole morphemes.
-_TITLES = frozenset(
-    """회장 부회장 사장 부사장 대표 대표이사 대통령 부통령 장관 차관 총재 의원 감독 선수 총리
-    의장 위원장 원장 총장 이사장 교수 대변인 주석 총통 국왕 여왕 지사 도지사 시장 구청장 군수
-    판사 검사 변호사 창업자 상무 전무 부장 실장 본부장 단장 코치 배우 가수 작가 씨 대사 후보
-    당선인 앵커 기자 특파원 CEO 씨는 군 양 옹 여사 박사 교사 청장 처장 차장 국장 과장 팀장
-    소장 회원 멤버 총무 비서관 수석 보좌관 대령 중령 소령 장군 경위 경사 순경""".split()
-)
-_ORG_SUFFIXES = (
-    "전자",
-    "그룹",
-    "은행",
-    "증권",
-    "위원회",
-    "공사",
-    "대학교",
-    "대학",
-    "금융",
-    "보험",
-    "건설",
-    "재단",
-    "협회",
-    "연구원",
-    "연구소",
-    "공단",
-    "법원",
-    "경찰청",
-    "검찰청",
-    "노조",
-    "통신",
-    "항공",
-    "홀딩스",
-    "엔터테인먼트",
-    "부",
-    "청",
-    "처",
-    "당",
-    "원",
-    "사",
-    "국",
-    "회",
-    "단",
-    "청",
-)
-_LOCATION_SUFFIXES = ("시", "도", "군", "구", "읍", "면", "동", "리", "주", "섬", "강", "산", "역")
-_SURNAMES = frozenset(
-    "김이박최정강조윤장임한오서신권황안송홍전고문손양배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용"
-)
 _NOUNISH = frozenset({"NNP", "NNG", "SL", "SH", "SN", "NNB", "XSN", "NR"})
 _GAZ_TYPES = {
     "PERSON": "PS",
@@ -132,8 +87,35 @@ def _gazetteer_marks(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> 
     return marks
 
 
+@dataclass(frozen=True)
+class _Cues:
+    """Word lists shared with the rules in newsetl.entities, as the features read them."""
+
+    titles: frozenset[str]
+    org_suffixes: tuple[str, ...]
+    weak_org_suffixes: tuple[str, ...]
+    place_suffixes: tuple[str, ...]
+    surnames: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    """The title, suffix and surname lists of newsetl.entities (read on first use, since that
+    module imports this one)."""
+    from newsetl import entities
+
+    return _Cues(
+        titles=frozenset(t for t in entities.PERSON_TITLES_KO if " " not in t),
+        org_suffixes=entities.ORG_SUFFIXES_KO,
+        weak_org_suffixes=entities.ORG_SUFFIXES_KO_WEAK,
+        place_suffixes=entities.LOCATION_SUFFIXES_KO,
+        surnames=entities.SURNAMES_KO,
+    )
+
+
 def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> list[list[str]]:
     """The CRF's feature strings for each morpheme of one sentence or text."""
+    cues = _cues()
     n = len(tokens)
     forms = [t.form for t in tokens]
     tags = [t.tag for t in tokens]
@@ -146,6 +128,19 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
         if i + 1 == n or spaced[i + 1]:
             last = tags[i] + ("=" + forms[i] if tags[i].startswith(("J", "E", "XS")) else "")
         closers[i] = last
+    titles = [form in cues.titles for form in forms]
+    # Each morpheme's word (eojeol) without its particles, endings and punctuation.
+    bounds = [i for i in range(n) if spaced[i]] + [n]
+    stems = [""] * n
+    word_of = [0] * n
+    for word, (first, after) in enumerate(itertools.pairwise(bounds)):
+        end = after
+        while end > first + 1 and tags[end - 1].startswith(("J", "E", "SF", "SP", "SS")):
+            end -= 1
+        stem = text[tokens[first].start : tokens[end - 1].start + tokens[end - 1].len]
+        for k in range(first, after):
+            stems[k], word_of[k] = stem, word
+    word_heads = [forms[first] for first in bounds[:-1]]
     out: list[list[str]] = []
     for i in range(n):
         form, tag = forms[i], tags[i]
@@ -156,49 +151,70 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
             "p1=" + form[:1],
             "sh=" + _shape(form),
             "len=" + str(min(len(form), 5)),
+            "cl=" + closers[i],
         ]
         if len(form) > 2:
-            features.append("s2=" + form[-2:])
-            features.append("p2=" + form[:2])
+            features += ["s2=" + form[-2:], "p2=" + form[:2]]
+        word = word_of[i]
+        features += [
+            "ew=" + stems[i],
+            "pw=" + (stems[bounds[word - 1]] if word > 0 else "^"),
+            "nw=" + (word_heads[word + 1] if word + 1 < len(word_heads) else "$"),
+        ]
         if spaced[i]:
             features.append("sp")
-        features.append("cl=" + closers[i])
+        if i + 1 == n or spaced[i + 1]:
+            features.append("wend")
         if marks[i]:
             features.append("g=" + marks[i])
-        if tag == "NNP" and len(form) in (2, 3) and form[0] in _SURNAMES:
+        if tag == "NNP" and 2 <= len(form) <= 4 and form[0] in cues.surnames:
             features.append("sur" + str(len(form)))
-        if form.endswith(_ORG_SUFFIXES) and len(form) > 1:
+        if titles[i]:
+            features.append("title")
+        if len(form) > 1 and form.endswith(cues.org_suffixes):
             features.append("osuf")
-        if form.endswith(_LOCATION_SUFFIXES) and len(form) > 1:
+        elif len(form) > 2 and form.endswith(cues.weak_org_suffixes):
+            features.append("wosuf")
+        if len(form) > 1 and form.endswith(cues.place_suffixes):
             features.append("lsuf")
         if i > 0:
             features += [
                 "-1w=" + forms[i - 1],
                 "-1t=" + tags[i - 1],
                 "-1t|t=" + tags[i - 1] + "|" + tag,
+                "-1w|w=" + forms[i - 1] + "|" + form,
             ]
             if marks[i - 1]:
                 features.append("-1g=" + marks[i - 1])
+            if titles[i - 1]:
+                features.append("-1title")
         else:
             features.append("BOS")
         if i > 1:
-            features.append("-2t=" + tags[i - 2])
-            features.append("-2w=" + forms[i - 2])
+            features += ["-2t=" + tags[i - 2], "-2w=" + forms[i - 2]]
         if i + 1 < n:
             nxt = forms[i + 1]
-            features += ["+1w=" + nxt, "+1t=" + tags[i + 1], "t|+1t=" + tag + "|" + tags[i + 1]]
+            features += [
+                "+1w=" + nxt,
+                "+1t=" + tags[i + 1],
+                "t|+1t=" + tag + "|" + tags[i + 1],
+                "w|+1w=" + form + "|" + nxt,
+            ]
             if spaced[i + 1]:
                 features.append("+1sp")
-            if nxt in _TITLES:
+            elif nxt in cues.org_suffixes or nxt in cues.weak_org_suffixes:
+                features.append("+1osuf")
+            elif nxt in cues.place_suffixes:
+                features.append("+1lsuf")
+            if titles[i + 1]:
                 features.append("+1title")
             if marks[i + 1]:
                 features.append("+1g=" + marks[i + 1])
         else:
             features.append("EOS")
         if i + 2 < n:
-            features.append("+2w=" + forms[i + 2])
-            features.append("+2t=" + tags[i + 2])
-            if forms[i + 2] in _TITLES:
+            features += ["+2w=" + forms[i + 2], "+2t=" + tags[i + 2]]
+            if titles[i + 2]:
                 features.append("+2title")
         out.append(features)
     return out

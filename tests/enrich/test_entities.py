@@ -23,6 +23,7 @@ def keys(mentions: list[Mention]) -> set[str]:
         pytest.param("저커버그는", "저커버그", id="ko-particle"),
         pytest.param("삼성전자와", "삼성전자", id="ko-particle-after-known"),
         pytest.param("한국은행에서", "한국은행", id="ko-two-syllable-particle"),
+        pytest.param("유상무", "유상무", id="ko-name-ending-like-a-title"),
         pytest.param("CEO Tim Cook", "Tim Cook", id="en-title-before"),
         pytest.param("President Joe Biden", "Joe Biden", id="en-president"),
         pytest.param("Prime Minister Shigeru Ishiba", "Shigeru Ishiba", id="en-two-word-title"),
@@ -74,6 +75,7 @@ def test_bare_surnames_are_dropped() -> None:
         pytest.param("김철수 대표는 말했다.", ("김철수", "PERSON"), id="person-by-title"),
         pytest.param("한빛전자는 신제품을 냈다.", ("한빛전자", "ORG"), id="org-by-suffix"),
         pytest.param("양평군은 축제를 열었다.", ("양평군", "LOCATION"), id="location-by-suffix"),
+        pytest.param("닌텐도는 게임기를 내놓았다.", ("닌텐도", "ORG"), id="company-ending-in-do"),
     ],
 )
 def test_unknown_korean_names_are_typed_by_context(body: str, expected: tuple[str, str]) -> None:

@@ -2,9 +2,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from newsetl.entities import find_mentions, tokenize_korean
-from newsetl.gazetteer import load_gazetteer
-from newsetl.tagger import label_spans, tag_entities, token_labels
+from newsetl.entities import PERSON_TITLES_KO, find_mentions, tokenize_korean
+from newsetl.gazetteer import Gazetteer, load_gazetteer
+from newsetl.tagger import label_spans, tag_entities, token_features, token_labels
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,31 @@ def test_tagger_types_unknown_korean_names() -> None:
     [
         pytest.param(
             "김민준 대표는 한빛바이오 본사가 있는 대전에서 정부와 경찰 관계자를 만났다.",
-            [("김민준", "PERSON"), ("한빛바이오", "ORG"), ("대전", "LOCATION")],
-            id="generic-institutions-dropped",
+            [
+                ("김민준", "PERSON"),
+                ("한빛바이오", "ORG"),
+                ("대전", "LOCATION"),
+                ("정부", "ORG"),
+                ("경찰", "ORG"),
+            ],
+            id="institutions-the-tagger-finds-kept",
         ),
+        pytest.param(
+            "공연은 서울 송파구 올림픽공원 체조경기장에서 열린다.",
+            [("서울 송파구 올림픽공원 체조경기장", "LOCATION"), ("서울", "LOCATION")],
+            id="whole-venue-address-and-its-city",
+        ),
+        pytest.param(
+            "이번 대회에서 헤수스 실베리오 카바소스가 우승했다.",
+            [("헤수스 실베리오 카바소스", "PERSON")],
+            id="three-word-foreign-name",
+        ),
+        pytest.param(
+            "북한군의 포격에 대응해 우리 군은 경계를 강화했다.",
+            [("북한군", "ORG")],
+            id="army-is-no-place",
+        ),
+        pytest.param("국회의원 세 명이 법안을 발의했다.", [], id="compound-noun-not-the-body"),
         pytest.param(
             "존 스미스 회장이 왔다. 스미스는 떠났다.",
             [("존 스미스", "PERSON"), ("스미스", "PERSON")],
@@ -72,3 +94,23 @@ def test_korean_mentions_combine_tagger_gazetteer_and_rules(
 ) -> None:
     found = find_mentions(None, body, "ko", load_gazetteer())
     assert [(m.name, m.entity_type) for m in found] == expected
+
+
+def test_a_country_acting_is_an_organisation_linked_to_the_place() -> None:
+    found = find_mentions(
+        None, "북한이 동해상으로 미사일을 발사했다고 합참이 밝혔다.", "ko", load_gazetteer()
+    )
+    assert [(m.name, m.entity_type, m.entity_key) for m in found] == [
+        ("북한", "ORG", "loc:country-kp")
+    ]
+
+
+def test_features_read_the_titles_the_rules_use() -> None:
+    # 최고재무책임자 is a title only in newsetl.entities' list: the tagger has no copy of its own.
+    assert "최고재무책임자" in PERSON_TITLES_KO
+    text = "홍길동 최고재무책임자"
+    tokens = [Token("홍길동", "NNP", 0, 3), Token("최고재무책임자", "NNG", 4, 7)]
+    features = token_features(text, tokens, Gazetteer([]))
+    assert "+1title" in features[0]
+    assert "title" in features[1]
+    assert "sur3" in features[0]

@@ -1,0 +1,94 @@
+"""Train the English named-entity CRF (plugins/newsetl/models/ner-en.crfsuite) from GUM news.
+
+The documents held out by newsetl.corpora.is_held_out are never read here. ``--cv`` scores
+document-level k-fold cross-validation over the other documents (each tagged by a model
+trained without it), for choosing the regularisation; without it the model is trained on all
+of them and written out.
+
+    .venv/bin/python scripts/train_ner_en.py [--cv [--folds 19]] [--c1 0.05] [--c2 0.05]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+
+import pycrfsuite  # noqa: E402
+
+from newsetl.corpora import GumDocument, is_held_out, read_gum  # noqa: E402
+from newsetl.entities import english_cues, mentions_in  # noqa: E402
+from newsetl.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
+from newsetl.tagger_en import (  # noqa: E402
+    MODEL_PATH,
+    flat_spans,
+    label_spans,
+    token_features,
+    token_labels,
+    tokenize,
+    train_model,
+)
+
+
+def example(document: GumDocument, gazetteer: Gazetteer) -> tuple[list[list[str]], list[str]]:
+    """One document's features and gold labels."""
+    text = document.text
+    tokens = tokenize(text)
+    rules, known = english_cues(text, text.find("\n"), gazetteer)
+    gold = flat_spans(text, [(s.start, s.end, s.entity_type) for s in document.spans])
+    return token_features(text, tokens, rules, known), token_labels(tokens, gold)
+
+
+def main() -> None:
+    """Train, and either score the cross-validation folds or write the model."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cv", action="store_true")
+    parser.add_argument("--folds", type=int, default=5, help="19: leave one document out")
+    parser.add_argument("--c1", type=float, default=0.05)
+    parser.add_argument("--c2", type=float, default=0.05)
+    parser.add_argument("--iterations", type=int, default=150)
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args()
+    gazetteer = load_gazetteer()
+    documents = [d for d in read_gum() if not is_held_out(d.doc_id)]
+    examples = [example(d, gazetteer) for d in documents]
+    params = {"c1": args.c1, "c2": args.c2, "iterations": args.iterations}
+    if not args.cv:
+        train_model(examples, args.out, **params)
+        print(f"wrote {args.out} ({args.out.stat().st_size} bytes) from {len(examples)} documents")
+        return
+    folder = Path(tempfile.mkdtemp())
+    counts = {"tagger": [0, 0, 0], "newsetl": [0, 0, 0]}  # gold, found, hit
+    for fold in range(args.folds):
+        model = folder / f"fold-{fold}.crfsuite"
+        train_model([e for k, e in enumerate(examples) if k % args.folds != fold], model, **params)
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(model))
+        for k in range(fold, len(documents), args.folds):
+            text = documents[k].text
+            truth = {(s.start, s.end, s.entity_type) for s in documents[k].spans}
+            alone = set(label_spans(tokenize(text), tagger.tag(examples[k][0])))
+            found = mentions_in(
+                text, text.find("\n"), False, gazetteer, None, english_tagger=tagger
+            )
+            combined = {(m.offset, m.offset + len(m.name), m.entity_type) for m in found}
+            for name, predicted in (("tagger", alone), ("newsetl", combined)):
+                predicted = {p for p in predicted if p[2] in ("PERSON", "ORG", "LOCATION")}
+                tally = counts[name]
+                tally[0] += len(truth)
+                tally[1] += len(predicted)
+                tally[2] += len(truth & predicted)
+    for name, (gold, found_count, hit) in counts.items():
+        precision, recall = hit / max(found_count, 1), hit / max(gold, 1)
+        f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+        print(
+            f"{args.folds}-fold c1={args.c1} c2={args.c2} {name}: "
+            f"P {precision:.3f} R {recall:.3f} F1 {f1:.3f} (typed, strict)"
+        )
+
+
+if __name__ == "__main__":
+    main()
