@@ -1,58 +1,129 @@
 """Linear topic classifiers over TF-IDF n-grams, stored as plain arrays (no pickles).
 
-A model file (``models/topics-<language>.npz``) holds the n-gram vocabulary, its IDF weights,
-one weight row per top-level topic, the intercepts and a softmax temperature fitted on data
-the model did not train on, so that scores read as probabilities. ``scripts/train_topics.py``
-writes them.
+A model file (``models/topics-<language>.npz``) holds one or more views of the text (an
+analyzer, its n-gram vocabulary and IDF weights), one weight row per top-level topic over all
+views' features, the intercepts and a softmax temperature fitted on data the model did not
+train on, so that scores read as probabilities. Each view's TF-IDF vector is L2-normalised on
+its own, so a model of two views is the weighted sum of two linear models.
+``scripts/train_topics.py`` writes the files with scikit-learn; reading and scoring here need
+numpy only (importing scikit-learn would cost every pipeline process seconds).
 """
 
 from __future__ import annotations
 
+import re
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+def char_wb_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
+    """Character n-grams inside space-padded words, lowercased (scikit-learn's "char_wb")."""
+    low, high = ngram_range
+    grams: list[str] = []
+    for word in text.lower().split():
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(low, high + 1):
+            # A word shorter than n yields itself once, and no longer n-grams.
+            grams.extend(padded[i : i + n] for i in range(max(length - n + 1, 1)))
+            if length <= n:
+                break
+    return grams
+
+
+def word_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
+    """Word n-grams of two or more word characters, lowercased (scikit-learn's "word")."""
+    low, high = ngram_range
+    tokens = _WORD.findall(text.lower())
+    grams: list[str] = []
+    for n in range(low, min(high, len(tokens)) + 1):
+        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+ANALYZERS: dict[str, Callable[[str, tuple[int, int]], list[str]]] = {
+    "char_wb": char_wb_ngrams,
+    "word": word_ngrams,
+}
+
 
 @dataclass(frozen=True)
-class TopicClassifier:
-    """A TF-IDF + linear model over one language's text."""
+class View:
+    """One way of reading a text: an analyzer, its vocabulary and IDF weights."""
 
-    classes: tuple[str, ...]
-    analyzer: str  # "char_wb" or "word"
+    analyzer: str  # a key of ANALYZERS
     ngram_range: tuple[int, int]
     vocabulary: dict[str, int]
     idf: np.ndarray
-    coef: np.ndarray  # classes × features
+
+    def __post_init__(self) -> None:
+        if self.analyzer not in ANALYZERS:
+            raise ValueError(f"unknown analyzer {self.analyzer!r}")
+
+    def ngrams(self, text: str) -> list[str]:
+        """The text's n-grams as the view reads them (out-of-vocabulary ones included)."""
+        return ANALYZERS[self.analyzer](text, self.ngram_range)
+
+    def tfidf(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The texts' features as (row, feature index, value) triples: sublinear TF × IDF,
+        each row L2-normalised."""
+        get = self.vocabulary.get
+        rows: list[int] = []
+        indexes: list[int] = []
+        counts: list[int] = []
+        for row, text in enumerate(texts):
+            found = Counter(index for index in map(get, self.ngrams(text)) if index is not None)
+            rows.extend([row] * len(found))
+            indexes.extend(found.keys())
+            counts.extend(found.values())
+        row_of = np.array(rows, dtype=np.intp)
+        index_of = np.array(indexes, dtype=np.intp)
+        values = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf[index_of]
+        norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=len(texts)))
+        return row_of, index_of, values / norms[row_of]
+
+
+@dataclass(frozen=True)
+class TopicClassifier:
+    """A linear model over the TF-IDF features of one or more views of a text."""
+
+    classes: tuple[str, ...]
+    views: tuple[View, ...]
+    coef: np.ndarray  # classes × features of all views, in view order
     intercept: np.ndarray
     temperature: float
+    _coef_by_view: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
 
-    def _vectorizer(self) -> Any:
-        """A CountVectorizer with the fixed vocabulary (it needs no fitting)."""
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        return CountVectorizer(
-            analyzer=self.analyzer,
-            ngram_range=self.ngram_range,
-            vocabulary=self.vocabulary,
-            lowercase=True,
+    def __post_init__(self) -> None:
+        sizes = [len(view.vocabulary) for view in self.views]
+        if sum(sizes) != self.coef.shape[1]:
+            raise ValueError(f"{self.coef.shape[1]} weights per class for {sum(sizes)} features")
+        bounds = np.cumsum([0, *sizes])
+        # Feature-major copies, so one text's features gather contiguous rows.
+        blocks = tuple(
+            np.ascontiguousarray(self.coef[:, start:end].T)
+            for start, end in zip(bounds[:-1], bounds[1:], strict=True)
         )
-
-    def features(self, texts: list[str]) -> Any:
-        """Sublinear TF × IDF, L2-normalised rows (a sparse matrix)."""
-        from sklearn.preprocessing import normalize
-
-        counts = _vectorizer_for(self).transform(texts).astype(np.float64)
-        counts.data = 1.0 + np.log(counts.data)
-        return normalize(counts.multiply(self.idf).tocsr())
+        object.__setattr__(self, "_coef_by_view", blocks)
 
     def decision(self, texts: list[str]) -> np.ndarray:
         """Raw linear scores, texts × classes."""
-        return np.asarray(self.features(texts) @ self.coef.T) + self.intercept
+        scores = np.tile(self.intercept, (len(texts), 1))
+        for view, weights in zip(self.views, self._coef_by_view, strict=True):
+            rows, indexes, values = view.tfidf(texts)
+            parts = weights[indexes] * values[:, None]
+            for column in range(scores.shape[1]):
+                scores[:, column] += np.bincount(rows, parts[:, column], minlength=len(texts))
+        return scores
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Calibrated class probabilities, texts × classes (rows sum to 1)."""
@@ -67,28 +138,21 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
-_vectorizers: dict[int, tuple[TopicClassifier, Any]] = {}
-
-
-def _vectorizer_for(model: TopicClassifier) -> Any:
-    """One vectorizer per model object, built on first use."""
-    cached = _vectorizers.get(id(model))
-    if cached is None or cached[0] is not model:
-        cached = (model, model._vectorizer())
-        _vectorizers[id(model)] = cached
-    return cached[1]
-
-
 def save_classifier(model: TopicClassifier, path: Path) -> None:
     """Write a model as a compressed .npz of plain arrays."""
-    terms = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
+    terms = [
+        term
+        for view in model.views
+        for term in sorted(view.vocabulary, key=view.vocabulary.__getitem__)
+    ]
     np.savez_compressed(
         path,
         classes=np.array(model.classes),
-        analyzer=np.array(model.analyzer),
-        ngram_range=np.array(model.ngram_range),
+        analyzers=np.array([view.analyzer for view in model.views]),
+        ngram_ranges=np.array([view.ngram_range for view in model.views]),
+        view_sizes=np.array([len(view.vocabulary) for view in model.views]),
         terms=np.array(terms),
-        idf=model.idf.astype(np.float32),
+        idf=np.concatenate([view.idf for view in model.views]).astype(np.float32),
         coef=model.coef.astype(np.float32),
         intercept=model.intercept.astype(np.float32),
         temperature=np.array(model.temperature),
@@ -109,13 +173,25 @@ def load_classifier(language: str, directory: Path = MODELS_DIR) -> TopicClassif
             return None
         with np.load(path, allow_pickle=False) as data:
             terms = [str(t) for t in data["terms"]]
-            low, high = (int(n) for n in data["ngram_range"])
+            idf = data["idf"].astype(np.float64)
+            views = []
+            start = 0
+            for analyzer, (low, high), size in zip(
+                data["analyzers"], data["ngram_ranges"], data["view_sizes"], strict=True
+            ):
+                end = start + int(size)
+                views.append(
+                    View(
+                        analyzer=str(analyzer),
+                        ngram_range=(int(low), int(high)),
+                        vocabulary={term: i for i, term in enumerate(terms[start:end])},
+                        idf=idf[start:end],
+                    )
+                )
+                start = end
             model = TopicClassifier(
                 classes=tuple(str(c) for c in data["classes"]),
-                analyzer=str(data["analyzer"]),
-                ngram_range=(low, high),
-                vocabulary={term: index for index, term in enumerate(terms)},
-                idf=data["idf"].astype(np.float64),
+                views=tuple(views),
                 coef=data["coef"].astype(np.float64),
                 intercept=data["intercept"].astype(np.float64),
                 temperature=float(data["temperature"]),

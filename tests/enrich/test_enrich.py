@@ -96,14 +96,16 @@ def test_enrich_three_articles_exactly() -> None:
         orient="row",
     )
     # One or two calibrated top-level topics and the sub-topics of those; no low-score tail.
-    # ko-1 reads as economy: the YNAT-trained model knows 가격 인하 (price cut), not Quest.
+    # ko-1 reads as economy first: the YNAT-trained model knows 가격 인하 (price cut), not
+    # Quest; IT comes second, backed by the headset keywords of its XR sub-topic.
     expected_topics = pl.DataFrame(
         [
-            ("en-1", "it_science", 0.6945),
-            ("en-1", "xr", 0.6331),
-            ("ko-1", "economy", 0.5524),
-            ("ko-2", "economy", 0.9544),
-            ("ko-2", "monetary_policy", 0.9506),
+            ("en-1", "it_science", 0.8435),
+            ("en-1", "xr", 0.7689),
+            ("ko-1", "economy", 0.6187),
+            ("ko-1", "it_science", 0.1594),
+            ("ko-2", "economy", 0.9585),
+            ("ko-2", "monetary_policy", 0.9547),
         ],
         schema=ARTICLE_TOPICS,
         orient="row",
