@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from newsetl.workers import map_shares, worker_count
+from newsetl.workers import kept_workers, map_shares, worker_count
 
 
 def tag_with_pid(items: list[int]) -> list[tuple[int, int]]:
@@ -20,7 +20,11 @@ def share_in_daemon(queue: multiprocessing.Queue) -> None:  # type: ignore[type-
     )
 
 
-def test_shares_come_back_in_the_items_order_from_two_processes() -> None:
+def test_shares_come_back_in_the_items_order_from_two_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Forked, so the workers know this test module's function without importing it.
+    monkeypatch.setattr("newsetl.workers.can_fork", lambda: True)
     items = list(range(101))
     results = map_shares(tag_with_pid, items, workers=2, min_items=10, min_items_spawned=10)
     assert [item for item, _pid in results] == items
@@ -86,3 +90,14 @@ def test_parsing_over_two_processes_gives_what_one_gives(monkeypatch: pytest.Mon
     shared = parse_raw(raw, "r")
     assert shared[0].equals(alone[0])
     assert shared[1].equals(alone[1])
+
+
+def test_kept_workers_serve_every_share_of_the_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("newsetl.workers.can_fork", lambda: True)
+    with kept_workers(2):
+        first = map_shares(tag_with_pid, list(range(60)), min_items=10)
+        second = map_shares(tag_with_pid, list(range(60, 130)), min_items=10)
+    assert [item for item, _pid in first + second] == list(range(130))
+    pids = {pid for _item, pid in first + second}
+    assert os.getpid() not in pids
+    assert len(pids) <= 2  # the same two processes, not new ones per call

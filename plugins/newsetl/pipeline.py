@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from newsetl import schema
+from newsetl import schema, workers
 from newsetl.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("newsetl")
 
 Progress = Callable[[str], None]
+
+# A run with at least this many raw rows to parse keeps worker processes for all its parts.
+PARALLEL_MIN_ROWS = 2 * workers.MIN_ITEMS_PER_WORKER
 
 
 @dataclass
@@ -508,11 +512,6 @@ def run(
 
     counts: dict[str, int] = {}
 
-    if raw_from is not None:
-        raw = timed("extract", lambda: raw_from(run_dir))
-    else:
-        raw = timed("extract", lambda: extract(sources, run_dir, settings, progress))
-
     def set_aside(source: Path) -> tuple[Path, pl.DataFrame]:
         from newsetl.documents import FETCH_LOG
 
@@ -520,9 +519,49 @@ def run(
             return source, schema.empty(FETCH_LOG)
         return skip_loaded(source, run_dir, run_id, settings)
 
+    with ExitStack() as stack:
+        if workers.can_fork():  # forked now, while this process is small
+            stack.enter_context(workers.kept_workers())
+        if raw_from is not None:
+            raw = timed("extract", lambda: raw_from(run_dir))
+        else:
+            raw = timed("extract", lambda: extract(sources, run_dir, settings, progress))
+        changed, unchanged = set_aside(raw)
+        if pl.scan_parquet(changed).select(pl.len()).collect().item() >= PARALLEL_MIN_ROWS:
+            stack.enter_context(workers.kept_workers())  # spawned: nothing was forked above
+        loaded = _parse_to_load(
+            changed, unchanged, run_dir, run_id, settings, started_at, timed, counts
+        )
+    summary.published = str(timed("publish", lambda: publish(settings, run_dir)))
+    if raw_from is None:
+        for part, validated in loaded:
+            record_loaded(part, validated, settings)
+    summary.fetched = counts["fetched"]
+    summary.fetch_failures = counts["fetch_failures"]
+    summary.parse_failures = counts["parse_failures"]
+    summary.articles = counts["articles_in_batch"]
+    summary.articles_changed = counts["articles_changed"]
+    summary.quarantined = counts["quarantined"]
+    summary.entities = sum(pl.read_parquet(v / "entities.parquet").height for _, v in loaded)
+    summary.topics = sum(pl.read_parquet(v / "article_topics.parquet").height for _, v in loaded)
+    return summary
+
+
+def _parse_to_load(
+    changed: Path,
+    unchanged: pl.DataFrame,
+    run_dir: Path,
+    run_id: str,
+    settings: Settings,
+    started_at: datetime,
+    timed: Callable[..., Path],
+    counts: dict[str, int],
+) -> list[tuple[Path, Path]]:
+    """Parse, enrich, validate and load a run's raw rows part by part (split_raw); returns
+    each part's raw file and validated folder. `counts` adds up what the loads report."""
+    from newsetl import runs
     from newsetl.stories import SIGNATURES_FILE
 
-    changed, unchanged = set_aside(raw)
     parts = split_raw(changed, run_dir, settings.batch_rows)
     shards = [runs.NOT_MAPPED] if len(parts) == 1 else list(range(len(parts)))
     documents = [
@@ -535,7 +574,7 @@ def run(
         pl.concat(
             [pl.read_parquet(d.parent / "fetch_log.parquet") for d in documents]
         ).write_parquet(fetch_log)
-    validated_parts = []
+    validated_parts: list[Path] = []
     for position, (part_documents, shard) in enumerate(zip(documents, shards, strict=True)):
         last = position == len(documents) - 1
         earlier = [v.parent / "tables" / SIGNATURES_FILE for v in validated_parts]
@@ -552,23 +591,7 @@ def run(
 
         timed("load", do_load, shard)
         validated_parts.append(validated)
-    summary.published = str(timed("publish", lambda: publish(settings, run_dir)))
-    if raw_from is None:
-        for part, validated in zip(parts, validated_parts, strict=True):
-            record_loaded(part, validated, settings)
-    summary.fetched = counts["fetched"]
-    summary.fetch_failures = counts["fetch_failures"]
-    summary.parse_failures = counts["parse_failures"]
-    summary.articles = counts["articles_in_batch"]
-    summary.articles_changed = counts["articles_changed"]
-    summary.quarantined = counts["quarantined"]
-    summary.entities = sum(
-        pl.read_parquet(v / "entities.parquet").height for v in validated_parts
-    )
-    summary.topics = sum(
-        pl.read_parquet(v / "article_topics.parquet").height for v in validated_parts
-    )
-    return summary
+    return list(zip(parts, validated_parts, strict=True))
 
 
 def reparse(

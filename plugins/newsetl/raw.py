@@ -28,6 +28,7 @@ _PARTITION = re.compile(r"^date=(\d{4}-\d{2}-\d{2})$")
 # so a 100,000-page run does not hold a second copy of every body while it writes.
 RAW_ROW_GROUP = 2000
 
+
 def raw_root(settings: Settings) -> Path:
     return settings.work_dir / "raw"
 

@@ -38,6 +38,7 @@ class Settings:
     max_retry_after: float = 60.0
     # A CLI run parses, enriches, validates and loads at most this many raw rows at a time.
     batch_rows: int = 5000
+    duckdb_memory: str = "256MB"  # the loading connection's memory_limit (it spills beyond)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -80,4 +81,5 @@ def load_settings(db_path: str | Path | None = None) -> Settings:
         host_delay=float(env.get("NEWSETL_HOST_DELAY", Settings.host_delay)),
         max_retries=int(env.get("NEWSETL_RETRIES", Settings.max_retries)),
         batch_rows=max(1, int(env.get("NEWSETL_BATCH_ROWS", Settings.batch_rows))),
+        duckdb_memory=env.get("NEWSETL_DUCKDB_MEMORY", Settings.duckdb_memory),
     )

@@ -1,7 +1,7 @@
 """Spreading a step's row work over the machine's cores.
 
 Parse and enrich are CPU-bound Python; one process uses one core. `map_shares` splits a
-list into interleaved shares, runs a module-level function on each in worker processes and
+list into consecutive slices, runs a module-level function on each in worker processes and
 puts the results back in the input's order, so a step's output does not depend on how many
 workers ran it.
 
@@ -18,8 +18,9 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 log = logging.getLogger("newsetl")
@@ -31,6 +32,7 @@ R = TypeVar("R")
 # ~50 ms, a spawned one re-imports its modules and models for a second or more.
 MIN_ITEMS_PER_WORKER = 24
 MIN_ITEMS_PER_SPAWNED_WORKER = 500
+SLICES_PER_WORKER = 6
 
 
 def worker_count() -> int:
@@ -56,6 +58,35 @@ def _may_have_children() -> bool:
     return not multiprocessing.current_process().daemon
 
 
+_kept: tuple[ProcessPoolExecutor, int] | None = None  # the pool a `kept_workers` block holds
+
+
+def _ready(_: int) -> int:
+    return os.getpid()
+
+
+@contextmanager
+def kept_workers(workers: int | None = None) -> Iterator[None]:
+    """Keep worker processes for the block, so every map_shares inside it (each part of a
+    large run, parse and enrich alike) reuses them and each loads its models once. They start
+    here, while this process is still small: a forked worker's memory includes what its
+    parent held when it was forked."""
+    global _kept
+    count = workers or worker_count()
+    if _kept is not None or count <= 1 or not _may_have_children():
+        yield
+        return
+    context = multiprocessing.get_context("fork" if can_fork() else "spawn")
+    executor = ProcessPoolExecutor(max_workers=count, mp_context=context)
+    try:
+        list(executor.map(_ready, range(count)))
+        _kept = (executor, count)
+        yield
+    finally:
+        _kept = None
+        executor.shutdown(cancel_futures=True)
+
+
 def map_shares(
     func: Callable[[list[T]], list[R]],
     items: Sequence[T],
@@ -64,13 +95,19 @@ def map_shares(
     min_items: int | None = None,
     min_items_spawned: int | None = None,
 ) -> list[R]:
-    """func(share) for interleaved shares of items, merged back into the items' order.
+    """func(share) for shares of items, merged back into the items' order.
 
     func must be a module-level function returning one result per item of its share. Each
     worker gets at least `min_items` (forked) or `min_items_spawned` (spawned) items
     (default: MIN_ITEMS_PER_WORKER, MIN_ITEMS_PER_SPAWNED_WORKER).
     """
     items = list(items)
+    if _kept is not None:  # started already: a share of MIN_ITEMS_PER_WORKER is worth it
+        executor, size = _kept
+        count = min(workers or size, size, len(items) // max(min_items or MIN_ITEMS_PER_WORKER, 1))
+        if count > 1:
+            return _run_shares(executor, func, items, count)
+        return func(items)
     method = "fork" if can_fork() else "spawn"
     if method == "fork":
         least = min_items or MIN_ITEMS_PER_WORKER
@@ -79,16 +116,22 @@ def map_shares(
     count = min(workers or worker_count(), len(items) // max(least, 1))
     if count <= 1 or not _may_have_children():
         return func(items)
-    shares = [items[k::count] for k in range(count)]
     context = multiprocessing.get_context(method)
     log.debug("%s: %d items over %d %sed workers", func.__name__, len(items), count, method)
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        results = list(pool.map(func, shares))
-    merged: list[R] = [None] * len(items)  # type: ignore[list-item]
-    for k, share in enumerate(results):
-        if len(share) != len(shares[k]):
-            raise RuntimeError(
-                f"{func.__name__} returned {len(share)} results for {len(shares[k])}"
-            )
-        merged[k::count] = share
+        return _run_shares(pool, func, items, count)
+
+
+def _run_shares(
+    pool: ProcessPoolExecutor, func: Callable[[list[T]], list[R]], items: list[T], count: int
+) -> list[R]:
+    """func over consecutive slices, several per worker: a worker that finishes early takes the
+    next slice (a batch's Korean and English articles differ several-fold in cost)."""
+    size = max(1, -(-len(items) // (count * SLICES_PER_WORKER)))
+    slices = [items[start : start + size] for start in range(0, len(items), size)]
+    merged: list[R] = []
+    for share, results in zip(slices, pool.map(func, slices), strict=True):
+        if len(results) != len(share):
+            raise RuntimeError(f"{func.__name__} returned {len(results)} results for {len(share)}")
+        merged.extend(results)
     return merged
