@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,37 @@ def test_kept_workers_serve_every_share_of_the_block(monkeypatch: pytest.MonkeyP
     pids = {pid for _item, pid in first + second}
     assert os.getpid() not in pids
     assert len(pids) <= 2  # the same two processes, not new ones per call
+
+
+def test_workers_end_with_a_killed_parent(tmp_path: Path) -> None:
+    """kill -9 of a run must not leave its workers behind holding its output open."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from newsetl.workers import kept_workers\n"
+        "import newsetl.workers as w\n"
+        "with kept_workers(2):\n"
+        "    executor, _ = w._kept\n"
+        "    print(' '.join(str(p) for p in executor._processes), flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    assert child.stdout is not None
+    workers = [int(pid) for pid in child.stdout.readline().split()]
+    assert len(workers) == 2
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.1)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    for pid in alive:  # reaped zombies of the dead parent do not count; living workers do
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+        assert state == "Z", f"worker {pid} outlived its parent"
+    assert child.stdout.read() == ""  # the pipe closed: no worker holds it

@@ -33,6 +33,7 @@ R = TypeVar("R")
 MIN_ITEMS_PER_WORKER = 24
 MIN_ITEMS_PER_SPAWNED_WORKER = 500
 SLICES_PER_WORKER = 6
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def worker_count() -> int:
@@ -65,6 +66,19 @@ def _ready(_: int) -> int:
     return os.getpid()
 
 
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the process that started it does, even by kill -9: otherwise it
+    lingers, holding the parent's stdout and stderr open."""
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the call above took effect
+            os._exit(1)
+
+
 @contextmanager
 def kept_workers(workers: int | None = None) -> Iterator[None]:
     """Keep worker processes for the block, so every map_shares inside it (each part of a
@@ -77,7 +91,12 @@ def kept_workers(workers: int | None = None) -> Iterator[None]:
         yield
         return
     context = multiprocessing.get_context("fork" if can_fork() else "spawn")
-    executor = ProcessPoolExecutor(max_workers=count, mp_context=context)
+    executor = ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         list(executor.map(_ready, range(count)))
         _kept = (executor, count)
@@ -118,7 +137,12 @@ def map_shares(
         return func(items)
     context = multiprocessing.get_context(method)
     log.debug("%s: %d items over %d %sed workers", func.__name__, len(items), count, method)
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         return _run_shares(pool, func, items, count)
 
 
