@@ -159,7 +159,9 @@ def test_korean_body_drops_caption_ad_reporter_line_and_copyright() -> None:
 def test_euc_kr_table_layout_body_is_paragraphs_with_cp949_syllables() -> None:
     lines = parse_fixture("ko_euckr_meta_http_equiv.html").body.splitlines()
 
-    assert len(lines) == 4
+    # The reporter's sign-off is a line of the story's own text block, so it stays with it.
+    assert len(lines) == 5
+    assert lines[4] == "정하늘 기자 sky@digitalhanbit.example"
     assert lines[3] == (
         "연구진은 똠방각하, 뷁어 같은 말이 어떻게 퍼지고 사그라졌는지도 함께 분석해 내년 상반기 중 "
         "누리집에 "
@@ -167,7 +169,7 @@ def test_euc_kr_table_layout_body_is_paragraphs_with_cp949_syllables() -> None:
     )
 
 
-def test_line_break_story_keeps_its_lines_whole_and_its_credits_but_not_the_e_mail() -> None:
+def test_line_break_story_keeps_its_lines_whole_with_its_credits_and_sign_off() -> None:
     document = parse_fixture(
         "ko_column_line_breaks.html", "https://www.hanbitculture.example/column/20261124"
     )
@@ -183,6 +185,7 @@ def test_line_break_story_keeps_its_lines_whole_and_its_credits_but_not_the_e_ma
         "나누러 오는 곳이 된 셈이다.",
         "물론 임대료는 여전히 가장 큰 걱정거리다. 몇몇 서점은 음료를 팔거나 작업 공간을 "
         "빌려주며 버티고, 지방자치단체의 지역서점 인증 제도에 기대를 거는 곳도 있다.",
+        "윤서진 칼럼니스트 sjyoon@hanbitculture.example",
         "[사진=한빛컬처 DB]",
         "저작권자 ⓒ 한빛컬처(www.hanbitculture.example), 무단전재 및 재배포금지",
     ]
