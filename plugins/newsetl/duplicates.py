@@ -126,8 +126,9 @@ def assign_stories(
     shingles = [shingle_hashes(body) for body in bodies]
     minhashes = [signature(grams) for grams in shingles]
     index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    known_index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     for position, story in enumerate(known):
-        index.insert(f"k{position}", _minhash(story.values))
+        known_index.insert(position, _minhash(story.values))
     parent = list(range(len(keys)))
     story_of: dict[int, str] = {}  # root → the known story it joined
 
@@ -145,14 +146,19 @@ def assign_stories(
                 story_of.setdefault(root_j, story_of.pop(root_i))
 
     for i, minhash in enumerate(minhashes):
-        for candidate in sorted(index.query(minhash)):
-            if candidate.startswith("k"):
-                story = known[int(candidate[1:])]
-                if minhash.jaccard(_minhash(story.values)) >= threshold:
-                    story_of.setdefault(find(i), story.story_id)
-            elif hash_jaccard(shingles[i], shingles[int(candidate)]) >= threshold:
-                union(i, int(candidate))
-        index.insert(str(i), minhash)
+        # Candidates already joined need no comparison: in a big cluster most are.
+        for j in index.query(minhash):
+            if find(i) != find(j) and hash_jaccard(shingles[i], shingles[j]) >= threshold:
+                union(i, j)
+        index.insert(i, minhash)
+        if known and find(i) not in story_of:
+            # The oldest known article it copies names the story.
+            for position in sorted(known_index.query(minhash)):
+                story = known[position]
+                agreement = np.count_nonzero(story.values == minhash.hashvalues) / NUM_PERM
+                if agreement >= threshold:
+                    story_of[find(i)] = story.story_id
+                    break
 
     def order(i: int) -> tuple[bool, str, str]:
         moment = published[i]
