@@ -132,3 +132,34 @@ def test_a_large_run_goes_through_in_parts_and_is_published_whole(
         assert con.execute(
             "select count(*) from search_articles('ferry timetable')"
         ).fetchone() == (5,)
+
+
+def test_a_load_that_outgrows_the_memory_cap_loads_again_without_it(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Primary-key indexes must fit in DuckDB's memory; a warehouse whose indexes outgrow
+    NEWSETL_DUCKDB_MEMORY fails its first attempt (injected here), which rolls back."""
+    import newsetl.warehouse as warehouse
+
+    real = warehouse.load_batch
+    attempts: list[str] = []
+
+    def first_attempt_out_of_memory(con, *args, **kwargs):  # type: ignore[no-untyped-def]
+        attempts.append(con.execute("select current_setting('memory_limit')").fetchone()[0])
+        if len(attempts) == 1:
+            con.execute("begin")
+            con.execute("delete from articles")  # work the failed attempt must not keep
+            con.execute("rollback")
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+        return real(con, *args, **kwargs)
+
+    monkeypatch.setattr(warehouse, "load_batch", first_attempt_out_of_memory)
+    summary = pipeline.run([str(write_articles(tmp_path / "wire", 3).parent)], settings=settings)
+
+    assert summary.articles_changed == 3
+    assert "loading again without the cap" in caplog.text
+    assert len(attempts) == 2 and attempts[0] != attempts[1]  # the second without the cap
+    assert article_count(settings.db_path) == 3

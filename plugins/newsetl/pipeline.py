@@ -266,6 +266,8 @@ def load(
     `earlier` holds the counts of the run's parts loaded before this one (a large run is
     loaded in parts); the run's `pipeline_runs` row shows their sum. The search index is
     rebuilt with the `last` part only."""
+    import duckdb
+
     from newsetl import runs, warehouse
 
     tables = {name: pl.read_parquet(validated_dir / f"{name}.parquet") for name in schema.TABLES}
@@ -290,13 +292,20 @@ def load(
     with warehouse.writer_lock(settings):
         con = warehouse.open_working(settings)
         try:
-            result = warehouse.load_batch(
-                con,
-                tables,
-                {"fetch_log": fetch_log, "quarantine": quarantine, "validation_results": results},
-                run_id,
-                index=last,
-            )
+            records = {
+                "fetch_log": fetch_log,
+                "quarantine": quarantine,
+                "validation_results": results,
+            }
+            try:
+                result = warehouse.load_batch(con, tables, records, run_id, index=last)
+            except duckdb.OutOfMemoryException:
+                # The cap keeps a load small; a warehouse whose indexes outgrow it loads
+                # again (the failed transaction rolled back) under DuckDB's own default.
+                log.warning("load: over NEWSETL_DUCKDB_MEMORY, loading again without the cap")
+                memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+                con.execute(f"set memory_limit = '{int(memory * 0.8) // 2**20}MB'")
+                result = warehouse.load_batch(con, tables, records, run_id, index=last)
             changed = result.articles_changed + (earlier or {}).get("articles_changed", 0)
             runs.save_run(
                 con,

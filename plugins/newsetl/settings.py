@@ -38,7 +38,7 @@ class Settings:
     max_retry_after: float = 60.0
     # A CLI run parses, enriches, validates and loads at most this many raw rows at a time.
     batch_rows: int = 5000
-    duckdb_memory: str = "256MB"  # the loading connection's memory_limit (it spills beyond)
+    duckdb_memory: str = "512MB"  # the loading connection's memory_limit (it spills beyond)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
