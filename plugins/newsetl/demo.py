@@ -65,7 +65,8 @@ def summary_lines(db_path: Path) -> list[str]:
         ).fetchall()
         lines.append("articles by language: " + ", ".join(f"{lang} {n}" for lang, n in by_language))
         for table in ("articles", "entities", "article_entities", "topics", "article_topics"):
-            count = con.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
+            row = con.execute(f"select count(*) from {table}").fetchone()  # noqa: S608
+            count = row[0] if row else 0
             lines.append(f"  {table}: {count} rows")
         lines.append("top entities by type:")
         rows = con.execute(

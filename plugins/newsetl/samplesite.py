@@ -63,7 +63,7 @@ def serve(root: Path = SAMPLE_SITE, host: str = "127.0.0.1", port: int = 0) -> I
     handler_class = type("SampleSiteHandler", (_Handler,), {})
     server = ThreadingHTTPServer((host, port), partial(handler_class, directory=str(root)))
     base_url = f"http://{host}:{server.server_address[1]}"
-    handler_class.base_url = base_url
+    setattr(handler_class, "base_url", base_url)  # noqa: B010 - a class made above
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

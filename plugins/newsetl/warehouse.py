@@ -167,7 +167,7 @@ def load_batch(
             where a.article_id is null or a.content_hash <> s.content_hash
             """
         )
-        changed = con.execute("select count(*) from changed_articles").fetchone()[0]
+        changed = _count(con, "changed_articles")
         for table in ("article_entities", "article_topics", "articles"):
             con.execute(
                 f"delete from {table} where article_id in (select article_id from changed_articles)"  # noqa: S608 - fixed names
@@ -198,7 +198,7 @@ def load_batch(
             where article_id in (select article_id from changed_articles)
             """
         )
-        upserted = con.execute("select count(*) from changed_entities").fetchone()[0]
+        upserted = _count(con, "changed_entities")
         con.execute(
             """
             insert into entities
@@ -230,8 +230,8 @@ def load_batch(
         for table, frame in records.items():
             con.execute(f"delete from {table} where run_id = ?", [run_id])  # noqa: S608
             if frame.height:
-                columns = ", ".join(f'"{c}"' for c in frame.columns)
-                con.execute(f"insert into {table} ({columns}) select {columns} from staged_{table}")  # noqa: S608
+                names = ", ".join(f'"{c}"' for c in frame.columns)
+                con.execute(f"insert into {table} ({names}) select {names} from staged_{table}")  # noqa: S608
         if not index:
             if changed:
                 con.execute(f"drop schema if exists {search.INDEX_SCHEMA} cascade")
@@ -251,6 +251,11 @@ def load_batch(
         entities_upserted=upserted,
         quarantined=quarantined,
     )
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"select count(*) from {table}").fetchone()  # noqa: S608 - fixed names
+    return int(row[0]) if row else 0
 
 
 def _has_search_index(con: duckdb.DuckDBPyConnection) -> bool:
