@@ -44,7 +44,7 @@ lint: install
 bench: install
 	@for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
-# The full scale run: 100,000 generated articles against 10,000 (about half an hour on 2 cores).
+# The full scale run: 100,000 generated articles against 10,000 (about 20 minutes on 2 cores).
 bench-scale: install
 	$(PY) bench/bench_scale.py --articles 100000
 
