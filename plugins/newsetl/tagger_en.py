@@ -15,7 +15,6 @@ organisation words, and the words around it ("said", "in", "Mr."). The model
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -295,21 +294,12 @@ def _repeated(tokens: Tokens, spans: list[Span]) -> list[Span]:
     return sorted(spans + found)
 
 
-_taggers: dict[Path, Any] = {}
-_lock = threading.Lock()
-
-
 def load_tagger(path: Path = MODEL_PATH) -> Any:
-    """The process's CRF tagger for a model file, opened once."""
-    with _lock:
-        tagger = _taggers.get(path)
-        if tagger is None:
-            import pycrfsuite
+    """The process's CRF tagger for the English model, opened once (newsetl.tagger keeps the
+    process's open models)."""
+    from newsetl import tagger
 
-            tagger = pycrfsuite.Tagger()
-            tagger.open(str(path))
-            _taggers[path] = tagger
-        return tagger
+    return tagger.load_tagger(path)
 
 
 def tag_english(
