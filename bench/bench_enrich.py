@@ -10,7 +10,6 @@ warm-up is reported apart.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -18,15 +17,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import polars as pl  # noqa: E402
+from measure import emit  # noqa: E402
 
 from newsetl.corpora import read_gum, read_klue_ner  # noqa: E402
 from newsetl.enrich import enrich_articles  # noqa: E402
 from newsetl.schema import ARTICLES as ARTICLE_SCHEMA  # noqa: E402
 from newsetl.workers import kept_workers  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results"
 SENTENCES_PER_ARTICLE = 25
 ARTICLE_COUNT = 400
 PARALLEL_ARTICLE_COUNT = 800
@@ -106,10 +106,7 @@ def main() -> None:
         "english_articles_per_s_1_process": rate(english, 1),
         "target_korean_articles_per_s_2_cores": 40,
     }
-    line = json.dumps(result, ensure_ascii=False)
-    print(line)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "enrich.json").write_text(line + "\n", encoding="utf-8")
+    emit("enrich", result)
 
 
 if __name__ == "__main__":

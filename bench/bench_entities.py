@@ -19,7 +19,6 @@ cross-validation over all 24, each document tagged by a CRF trained here without
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from collections import defaultdict
@@ -28,6 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from measure import emit  # noqa: E402
 
 from newsetl.corpora import GumDocument, NerSentence, is_held_out, read_gum, read_klue_ner  # noqa: E402
 from newsetl.entities import english_cues, mentions_in, tokenize_korean  # noqa: E402
@@ -41,7 +43,6 @@ from newsetl.tagger_en import (  # noqa: E402
     train_model,
 )
 
-RESULTS = ROOT / "bench" / "results"
 TYPES = ("PERSON", "ORG", "LOCATION")
 CV_FOLDS = 4
 Spans = set[tuple[int, int, str]]
@@ -282,10 +283,7 @@ def main() -> None:
             "english_typed_f1": 0.70,
         },
     }
-    line = json.dumps(result, ensure_ascii=False)
-    print(line)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "entities.json").write_text(line + "\n", encoding="utf-8")
+    emit("entities", result)
 
 
 if __name__ == "__main__":

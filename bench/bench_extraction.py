@@ -11,7 +11,6 @@ gives the wall-clock figure beside it.
 
 from __future__ import annotations
 
-import json
 import platform
 import sys
 import time
@@ -20,9 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extraction_metric import load_benchmark, score  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results"
-
+from measure import emit  # noqa: E402
 
 Timing = tuple[float, float]  # CPU seconds, wall seconds
 
@@ -95,10 +92,7 @@ def main() -> None:
         },
         "korean_pages": len(korean),
     }
-    line = json.dumps(result)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "extraction.json").write_text(line + "\n", encoding="utf-8")
-    print(line)
+    emit("extraction", result)
 
 
 if __name__ == "__main__":

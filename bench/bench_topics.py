@@ -15,13 +15,14 @@ keywords blended), of the model alone and of the keywords alone.
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from measure import emit  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
@@ -32,7 +33,6 @@ from newsetl.corpora import read_ynat, ynat_splits  # noqa: E402
 from newsetl.schema import TOP_TOPICS  # noqa: E402
 from newsetl.topics import classify_topics, load_taxonomy, score_topics  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results"
 ENGLISH_TEST = ROOT / "bench" / "data" / "topics-en-test.tsv"
 
 
@@ -147,10 +147,7 @@ def main() -> None:
         "english_written_test": english(),
         "targets": {"korean_macro_f1": 0.85},
     }
-    line = json.dumps(result, ensure_ascii=False)
-    print(line)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "topics.json").write_text(line + "\n", encoding="utf-8")
+    emit("topics", result)
 
 
 if __name__ == "__main__":
