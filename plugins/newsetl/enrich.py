@@ -26,9 +26,9 @@ from newsetl.schema import (
 )
 from newsetl.topics import Taxonomy, classify_topics, load_taxonomy, topics_frame
 
-# Articles per worker below which one process does the work. A forked worker inherits the
-# gazetteer and taxonomy and loads Kiwi's model (~1.5 s) itself; a spawned one (the parent's
-# Kiwi threads have run) also re-imports and reloads everything, several seconds more.
+# Articles per worker below which one process does the work. A forked worker loads Kiwi's
+# model (~1.5 s) itself; a spawned one (the parent's Kiwi threads have run) also re-imports
+# and reloads everything, several seconds more.
 MIN_ARTICLES_PER_FORKED_WORKER = 60
 MIN_ARTICLES_PER_SPAWNED_WORKER = 1000
 # Articles analysed together: enough for Kiwi's batch analysis, few enough that their tokens
@@ -133,9 +133,7 @@ def _analyse_slice(
         for r, text in zip(rows, texts, strict=True)
     ]
     korean_indexes = [i for i, flag in enumerate(korean) if flag]
-    korean_texts = [texts[i] for i in korean_indexes]
-    # Kiwi's model loads on first use: a slice without Korean does not need it.
-    korean_tokens = tokenize_korean(korean_texts, gazetteer) if korean_texts else []
+    korean_tokens = tokenize_korean([texts[i] for i in korean_indexes], gazetteer)
     tokens = dict(zip(korean_indexes, korean_tokens, strict=True))
     topics = classify_topics(
         [r["title"] for r in rows],
@@ -160,7 +158,6 @@ def _analyse_shares(rows: list[dict[str, Any]], workers: int | None) -> list[_An
     """analyse_articles over the machine's cores (newsetl.workers)."""
     from newsetl.workers import map_shares
 
-    load_gazetteer(), load_taxonomy()  # loaded before a fork, so workers inherit them
     return map_shares(
         analyse_articles,
         rows,

@@ -491,10 +491,11 @@ def _kiwi_for(gazetteer: Gazetteer) -> Any:
 
 
 def tokenize_korean(texts: Sequence[str], gazetteer: Gazetteer) -> list[list[Any]]:
-    """Kiwi tokens for each text, analysed together so Kiwi can use its worker threads."""
-    kiwi = _kiwi_for(gazetteer)
+    """Kiwi tokens for each text, analysed together so Kiwi can use its worker threads; no
+    texts, no Kiwi (its model loads on first use)."""
     if not texts:
         return []
+    kiwi = _kiwi_for(gazetteer)
     if len(texts) == 1:
         return [kiwi.tokenize(texts[0])]
     return [list(tokens) for tokens in kiwi.tokenize(list(texts))]
