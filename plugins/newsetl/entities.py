@@ -15,7 +15,7 @@ import hashlib
 import re
 import threading
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -858,7 +858,7 @@ def _is_title_case(title: str) -> bool:
 
 def _english_candidates(text: str, title_end: int, gazetteer: Gazetteer) -> list[_Candidate]:
     """Gazetteer spellings (longest first) and typed capitalised sequences."""
-    words = [(m.start(), m.end()) for m in _WORD_EN.finditer(text)]
+    words = [m.span() for m in _WORD_EN.finditer(text)]
     starts = _latin_shape(gazetteer)
     candidates: list[_Candidate] = []
     consumed = [False] * len(words)
@@ -914,18 +914,16 @@ def _capitalised_sequences(
     current: list[tuple[int, int]] = []
     pending: list[tuple[int, int]] = []
     for index, (start, end) in enumerate(words):
-        word = text[start:end].rstrip(".")
-        last = (pending or current)[-1] if current else None
-        gap_ok = (
-            last is not None
-            and text[last[1] : start] == " "
-            and not _ends_sentence(text[last[0] : last[1]])
-        )
         if consumed[index]:
             if current:
                 sequences.append(current)
             current, pending = [], []
             continue
+        word = text[start:end].rstrip(".")
+        gap_ok = False
+        if current:
+            last = (pending or current)[-1]
+            gap_ok = text[last[1] : start] == " " and not _ends_sentence(text[last[0] : last[1]])
         if _is_capitalised(word):
             if current and gap_ok:
                 current.extend(pending)
@@ -950,10 +948,12 @@ def _ends_sentence(word: str) -> bool:
     """Whether a word's final period closes a sentence rather than an abbreviation."""
     if not word.endswith("."):
         return False
-    return not re.fullmatch(
-        r"(?:[A-Za-z]\.)+|[A-Z]|(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Mr|Ms|Mrs|Dr|Gov|Sen|Rep|Gen|Prof|Calif|Ga|No)\.",
-        word,
-    )
+    return not _ABBREVIATED.fullmatch(word)
+
+
+_ABBREVIATED = re.compile(
+    r"(?:[A-Za-z]\.)+|[A-Z]|(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Mr|Ms|Mrs|Dr|Gov|Sen|Rep|Gen|Prof|Calif|Ga|No)\."
+)
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -1119,17 +1119,27 @@ GIVEN_NAMES_EN = frozenset(
 )
 
 
-def _keep_english(candidate: _Candidate, text: str, candidates: list[_Candidate]) -> bool:
-    """Drop sentence-openers that are only capitalised because they open a sentence."""
-    if candidate.entry is not None or not candidate.sentence_initial:
-        return True
-    if " " in candidate.name and candidate.entity_type != "OTHER":
-        return True
-    word = candidate.name.split()[0]
-    others = [c for c in candidates if c is not candidate and word in c.name.split()]
-    if any(not c.sentence_initial or " " in c.name for c in others):
-        return True
-    return candidate.entity_type in ("PERSON", "ORG") and " " in candidate.name
+def _kept_english(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Drop sentence-openers that are only capitalised because they open a sentence: those
+    whose first word the article never uses elsewhere mid-sentence or in a longer name."""
+    # For each word, the candidates whose name has it and that vouch for it.
+    vouching: dict[str, list[_Candidate]] = defaultdict(list)
+    for c in candidates:
+        if not c.sentence_initial or " " in c.name:
+            for word in set(c.name.split()):
+                vouching[word].append(c)
+
+    def keep(candidate: _Candidate) -> bool:
+        if candidate.entry is not None or not candidate.sentence_initial:
+            return True
+        if " " in candidate.name and candidate.entity_type != "OTHER":
+            return True
+        word = candidate.name.split()[0]
+        if any(c is not candidate for c in vouching.get(word, ())):
+            return True
+        return candidate.entity_type in ("PERSON", "ORG") and " " in candidate.name
+
+    return [c for c in candidates if keep(c)]
 
 
 def english_cues(
@@ -1198,7 +1208,7 @@ def _with_tagged_english(
     for start, end, entity_type in spans:
         if _overlaps(start, end, held):
             continue
-        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[start:end])]
+        words = [m.span() for m in re.finditer(r"\S+", text[start:end])]
         while words and text[start + words[0][0] : start + words[0][1]] in _CONNECTORS_EN:
             words = words[1:]
         while words and text[start + words[-1][0] : start + words[-1][1]] in _CONNECTORS_EN:
@@ -1242,12 +1252,12 @@ def _with_tagged_english(
         for c in out
     ]
     out.extend(winners)
-    taken = [(c.start, c.end) for c in out]
+    taken = _Occupied(len(text), [(c.start, c.end) for c in out])
     for c in candidates:
         known = c.entry is not None or c.entity_type not in ("PERSON", "ORG", "LOCATION")
-        if (known or suffixed(c)) and not _overlaps(c.start, c.end, taken):
+        if (known or suffixed(c)) and not taken.overlaps(c.start, c.end):
             out.append(c)
-            taken.append((c.start, c.end))
+            taken.add(c.start, c.end)
     return sorted(out, key=lambda c: c.start)
 
 
@@ -1259,6 +1269,30 @@ def _overlaps(start: int, end: int, masks: list[tuple[int, int]]) -> bool:
     return any(start < m_end and m_start < end for m_start, m_end in masks)
 
 
+class _Occupied:
+    """The characters of a text that spans took, for checking many spans against many:
+    the same answers as _overlaps, without going through every span each time."""
+
+    def __init__(self, length: int, spans: list[tuple[int, int]]) -> None:
+        self._taken = bytearray(length)
+        self._spans: list[tuple[int, int]] = []
+        self._empty: list[tuple[int, int]] = []  # an empty span takes no character
+        for start, end in spans:
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        self._spans.append((start, end))
+        if start < end:
+            self._taken[start:end] = b"\x01" * (end - start)
+        else:
+            self._empty.append((start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        if start >= end:  # rare: the plain test over every span
+            return _overlaps(start, end, self._spans)
+        return self._taken.find(1, start, end) >= 0 or _overlaps(start, end, self._empty)
+
+
 def _parts(name: str) -> list[str]:
     """The space-separated words of a name."""
     return name.split()
@@ -1266,7 +1300,7 @@ def _parts(name: str) -> list[str]:
 
 def _resolve(candidates: list[_Candidate]) -> list[Mention]:
     """Short forms to the full names in the same article, then stable keys and types."""
-    full = [c for c in candidates if len(_parts(c.name)) > 1 or c.entry is not None]
+    full = _FullForms([c for c in candidates if len(_parts(c.name)) > 1 or c.entry is not None])
     person_votes: Counter[str] = Counter()
     for c in candidates:
         if c.entry is None and c.entity_type == "PERSON":
@@ -1275,7 +1309,7 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
     for c in candidates:
         target: _Candidate | None = None
         if c.entry is None:
-            target = _full_form(c, full)
+            target = full.of(c)
         chosen = target or c
         if chosen.entry is not None:
             key, entity_type = chosen.entry.entity_id, chosen.entry.entity_type
@@ -1293,35 +1327,61 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
     return mentions
 
 
-def _full_form(c: _Candidate, full: list[_Candidate]) -> _Candidate | None:
-    """The article's longer name that this short form stands for, if any."""
-    name_key = normalize_key(c.name)
-    best: _Candidate | None = None
-    for other in full:
-        if other is c or normalize_key(other.name) == name_key:
-            continue
-        kind = other.entry.entity_type if other.entry is not None else other.entity_type
-        spellings = [other.name] if other.entry is None else [other.name, other.entry.name]
-        for spelling in spellings:
-            words = _parts(spelling)
-            if kind == "PERSON" and c.entity_type in ("PERSON", "OTHER") and len(words) > 1:
-                # Romanised Korean names put the surname first: Rhee Chang-yong → Rhee.
-                surname_first = "-" in words[-1]
-                if name_key == normalize_key(words[-1]) or (
-                    surname_first and name_key == normalize_key(words[0])
-                ):
-                    best = other
-            elif kind == "ORG" and c.entity_type in ("ORG", "OTHER"):
-                other_key = normalize_key(spelling)
-                long_enough = len(name_key) >= 2 if has_hangul(c.name) else len(name_key) >= 3
-                prefix = other_key.startswith(name_key) and len(other_key) > len(name_key)
-                boundary = has_hangul(c.name) or other_key[len(name_key) : len(name_key) + 1] == " "
-                last_word = len(words) > 2 and name_key == normalize_key(words[-1])
-                if (long_enough and prefix and boundary) or (last_word and not has_hangul(c.name)):
-                    best = other
-            if best is not None:
-                return best
-    return None
+class _FullForms:
+    """An article's longer names, for finding the one a short form stands for.
+
+    Each name's spellings are split and normalised once, and the answer for a short form
+    depends only on its key, type and script, so repeated mentions are answered once.
+    """
+
+    def __init__(self, full: list[_Candidate]) -> None:
+        self._full = [
+            (
+                other,
+                normalize_key(other.name),
+                other.entry.entity_type if other.entry is not None else other.entity_type,
+                [
+                    (
+                        normalize_key(spelling),
+                        [normalize_key(word) for word in _parts(spelling)],
+                        "-" in _parts(spelling)[-1] if _parts(spelling) else False,
+                    )
+                    for spelling in (
+                        [other.name] if other.entry is None else [other.name, other.entry.name]
+                    )
+                ],
+            )
+            for other in full
+        ]
+        self._answers: dict[tuple[str, str, bool], _Candidate | None] = {}
+
+    def of(self, c: _Candidate) -> _Candidate | None:
+        """The article's longer name that this short form stands for, if any."""
+        hangul = has_hangul(c.name)
+        question = (normalize_key(c.name), c.entity_type, hangul)
+        if question not in self._answers:
+            self._answers[question] = self._find(*question)
+        return self._answers[question]
+
+    def _find(self, name_key: str, entity_type: str, hangul: bool) -> _Candidate | None:
+        person_like = entity_type in ("PERSON", "OTHER")
+        org_like = entity_type in ("ORG", "OTHER")
+        long_enough = len(name_key) >= (2 if hangul else 3)
+        for other, other_name_key, kind, spellings in self._full:
+            if other_name_key == name_key:
+                continue  # the name itself (or another mention of it)
+            for other_key, words, surname_first in spellings:
+                if kind == "PERSON" and person_like and len(words) > 1:
+                    # Romanised Korean names put the surname first: Rhee Chang-yong → Rhee.
+                    if name_key == words[-1] or (surname_first and name_key == words[0]):
+                        return other
+                elif kind == "ORG" and org_like:
+                    prefix = other_key.startswith(name_key) and len(other_key) > len(name_key)
+                    boundary = hangul or other_key[len(name_key) : len(name_key) + 1] == " "
+                    last_word = len(words) > 2 and name_key == words[-1]
+                    if (long_enough and prefix and boundary) or (last_word and not hangul):
+                        return other
+        return None
 
 
 def find_mentions(
@@ -1360,7 +1420,7 @@ def mentions_in(
         if tagged:
             spans = tag_english(text, *_cues(raw), english_tagger)
             raw = _with_tagged_english(text, raw, spans, gazetteer)
-        candidates = [c for c in raw if _keep_english(c, text, raw)]
+        candidates = _kept_english(raw)
     candidates = [c for c in candidates if not _overlaps(c.start, c.end, masks)]
     candidates = [replace(c, name=_display(c.name)) for c in candidates]
     return _resolve(candidates)

@@ -1,5 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from newsetl import entities
 from newsetl.entities import Mention, clean_name, entity_key, find_mentions
 from newsetl.gazetteer import load_gazetteer
 from newsetl.schema import ENTITY_TYPES
@@ -250,3 +253,20 @@ def test_english_names_without_context_are_typed_by_shape(
 )
 def test_clean_name_keeps_tagged_spans_whole(surface: str, expected: str) -> None:
     assert clean_name(surface, particles=False) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=12),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=1, max_size=12),
+)
+def test_occupied_answers_as_the_span_by_span_test(taken, queries):
+    """The character map that checks many spans at once gives _overlaps' answers, empty and
+    touching spans included."""
+    occupied = entities._Occupied(40, [])
+    spans: list[tuple[int, int]] = []
+    for span in taken:
+        occupied.add(*span)
+        spans.append(span)
+        for query in queries:
+            assert occupied.overlaps(*query) == entities._overlaps(*query, spans)
