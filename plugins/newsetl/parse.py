@@ -7,6 +7,7 @@ copied out of a browser go through :mod:`newsetl.textdump`.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,12 @@ from newsetl.textdump import (
     prose_weight,
 )
 from newsetl.urls import canonical_link_from_tree, canonicalize_url
+
+# trafilatura warns "discarding data" for every page without a story; the fetch log already
+# records those pages as parse_failed with a reason, so an operator's log need not repeat them.
+# An explicitly configured level is left alone.
+if logging.getLogger("trafilatura").level == logging.NOTSET:
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement

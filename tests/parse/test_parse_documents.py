@@ -1,5 +1,6 @@
 """parse_html and parse_text_dump end to end on the fixture pages and dumps."""
 
+import logging
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -243,6 +244,22 @@ def test_parse_html_rejects(content: bytes, reason: str) -> None:
         parse_html(content, url="https://news.example.com/a/1")
 
     assert str(raised.value) == reason
+
+
+def test_a_page_without_a_story_is_one_reason_not_a_log_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The fetch log records the page's reason; trafilatura's own "discarding data" warning
+    for it does not reach the operator's log as well."""
+    # A script-rendered page: nothing but an empty mount point until JavaScript runs.
+    page = (
+        b"<html><head><title>Live: markets</title></head><body><div id=app></div>"
+        b"<script>window.__STATE__={};</script></body></html>"
+    )
+    with caplog.at_level(logging.WARNING), pytest.raises(ParseError, match="^no article text$"):
+        parse_html(page, url="https://news.example.com/live/markets")
+
+    assert [r for r in caplog.records if r.name.startswith("trafilatura")] == []
 
 
 @pytest.mark.parametrize(
