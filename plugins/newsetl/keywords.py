@@ -63,16 +63,43 @@ def english_keywords(title: str, body: str, limit: int = MAX_KEYWORDS) -> list[t
 
 def _english_words(text: str) -> list[str]:
     """Candidate words: acronyms kept in capitals, other words case-folded."""
-    words = []
-    for match in _WORD_EN.finditer(text):
-        word = match.group().strip("'-")
-        if word.endswith(("'s", "’s")):
-            word = word[:-2]
-        folded = word.casefold()
-        if len(word) < 3 or folded in _STOP_EN:
-            continue
-        words.append(word if word.isupper() and len(word) <= 5 else folded)
-    return words
+    # The runs of _WORD_EN's characters, found on bytes (anything else, and every character
+    # outside ASCII, made a space): a match is a run from its first letter on.
+    runs = text.encode("ascii", "replace").translate(_RUN_BYTES).split()
+    return [word for word in map(_CANDIDATES.__getitem__, runs) if word]
+
+
+def _english_word(match: str) -> str:
+    """The candidate word a match of _WORD_EN stands for, '' if none."""
+    word = match.strip("'-")
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    folded = word.casefold()
+    if len(word) < 3 or folded in _STOP_EN:
+        return ""
+    return word if word.isupper() and len(word) <= 5 else folded
+
+
+_RUN_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'-"
+_RUN_BYTES = bytes(c if c in _RUN_CHARS else 32 for c in range(256))
+
+
+class _Candidates(dict[bytes, str]):
+    """The candidate word of each run of _WORD_EN's characters met so far ('' for none; a
+    news text repeats most of its words)."""
+
+    LIMIT = 200_000
+
+    def __missing__(self, run: bytes) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        # _WORD_EN matches from the run's first letter to its end, if that is 3 characters or more
+        match = run.lstrip(b"0123456789'-")
+        word = self[run] = _english_word(match.decode("ascii")) if len(match) >= 3 else ""
+        return word
+
+
+_CANDIDATES = _Candidates()
 
 
 def _rank(headline: Counter[str], body: Counter[str], limit: int) -> list[tuple[str, float]]:

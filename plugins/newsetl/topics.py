@@ -136,46 +136,157 @@ def topics_frame(taxonomy: Taxonomy) -> pl.DataFrame:
     return conform(pl.DataFrame(rows, schema=TOPICS), TOPICS)
 
 
+# Bytes to runs of ASCII word characters (what \w means in ASCII) between spaces: every
+# other byte becomes a space, and _FOLD also lower-cases.
+_WORD_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+_KEEP = bytes(c if c in _WORD_CHARS else 32 for c in range(256))
+_FOLD = _KEEP.lower()
+_LEADING_WORD = re.compile(r"[A-Za-z0-9_]+")
+# The characters outside ASCII that case-insensitive re matching equates with an ASCII letter
+# (İ and ı with i, ſ with s, the Kelvin sign with k). A text holding one is searched with the
+# whole alternations, since an ASCII keyword may match there.
+ASCII_CASE_TWINS = "\u0130\u0131\u017f\u212a"
+
+# A leading word → (the word between spaces as it must appear, whether it is looked for
+# lower-cased, the keywords starting with it in alternation order)
+_Words = dict[bytes, tuple[tuple[bytes, bool, tuple[re.Pattern[str], ...]], ...]]
+
+
 @dataclass(frozen=True)
 class _Matcher:
-    """Every Latin keyword of a taxonomy in two alternations, found in one pass over a text."""
+    """How a taxonomy's keywords are counted, worked out once per taxonomy.
+
+    Latin keywords are counted as the two alternations ``folded`` and ``exact`` find them
+    (longest keyword first; leftmost, non-overlapping matches). Where every Latin keyword is
+    ASCII and starts with a word character, a match in a text without ASCII_CASE_TWINS can
+    only start at a maximal run of ASCII word characters equal (folded: ignoring case) to the
+    keyword's leading word, so ``words`` maps each leading word, lower-cased, to what to look
+    for there, and only those runs are tried. ``words`` is None when some keyword does not
+    fit; the alternations run then, as they do on a text with one of the twins.
+    """
 
     folded: re.Pattern[str] | None
     exact: re.Pattern[str] | None
+    words: _Words | None
+    korean: tuple[str, ...]  # the distinct Korean keywords
+    # UTF-8 lead bytes, one of which every Korean keyword's encoding holds (that of its first
+    # character outside ASCII, else of its first): a text without any has none of them.
+    korean_leads: tuple[bytes, ...]
+    # count key (see _latin_counts; a Korean keyword's is its text) → the keywords with it:
+    # (index among all the taxonomy's keywords in order, weight)
+    latin_terms: dict[str, tuple[tuple[int, float], ...]]
+    korean_terms: dict[str, tuple[tuple[int, float], ...]]
+    topic_of: tuple[int, ...]  # keyword index → index of its topic
+    # Every weight finite: a keyword that is not found adds nothing, so only found ones count.
+    sparse: bool
 
 
 _matchers: dict[int, tuple[Taxonomy, _Matcher]] = {}
 
 
+def _escaped(word: str) -> str:
+    """A keyword as a regular expression: any run of whitespace between its words."""
+    return re.escape(word).replace(r"\ ", r"\s+")
+
+
+def _alternation(words: list[str], flags: int) -> re.Pattern[str] | None:
+    """The alternation of these keywords as whole words, in this order."""
+    if not words:
+        return None
+    body = "|".join(_escaped(w) for w in words)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+
+
+def _ordered(words: set[str]) -> list[str]:
+    """Keywords in the alternation's order: longest first, then alphabetically."""
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
+def _leading_words(
+    folded: list[str], exact: list[str], compiled: dict[tuple[str, int], re.Pattern[str]]
+) -> _Words | None:
+    """_Matcher.words for the ordered folded and exact keywords, or None if one does not fit.
+    compiled: keyword patterns already at hand, by (pattern, flags)."""
+    searches: dict[tuple[bytes, bool], list[re.Pattern[str]]] = {}
+    for words, is_folded in ((folded, True), (exact, False)):
+        flags = re.IGNORECASE if is_folded else 0
+        for word in words:
+            lead = _LEADING_WORD.match(word)
+            if not word.isascii() or lead is None:
+                return None
+            source = rf"(?<![\w-]){_escaped(word)}(?![\w-])"
+            pattern = compiled.get((source, flags | re.UNICODE)) or re.compile(source, flags)
+            needle = b" " + lead.group().encode("ascii") + b" "
+            key = (needle.lower() if is_folded else needle, is_folded)
+            searches.setdefault(key, []).append(pattern)
+    grouped: dict[bytes, list[tuple[bytes, bool, tuple[re.Pattern[str], ...]]]] = {}
+    for (needle, is_folded), patterns in searches.items():
+        grouped.setdefault(needle[1:-1].lower(), []).append((needle, is_folded, tuple(patterns)))
+    return {word: tuple(found) for word, found in grouped.items()}
+
+
+def _lead_byte(keyword: str) -> bytes:
+    """The first UTF-8 byte of the keyword's first character outside ASCII, else of its first."""
+    char = next((c for c in keyword if not c.isascii()), keyword[:1])
+    return char.encode("utf-8", "surrogatepass")[:1]
+
+
 def _matcher(taxonomy: Taxonomy) -> _Matcher:
-    """The taxonomy's combined Latin matcher, built once per taxonomy object."""
+    """The taxonomy's keyword matcher, built once per taxonomy object."""
     cached = _matchers.get(id(taxonomy))
     if cached is not None and cached[0] is taxonomy:
         return cached[1]
     folded: set[str] = set()
     exact: set[str] = set()
-    for topic in taxonomy.topics:
+    korean: dict[str, None] = {}
+    latin_terms: dict[str, list[tuple[int, float]]] = {}
+    korean_terms: dict[str, list[tuple[int, float]]] = {}
+    compiled: dict[tuple[str, int], re.Pattern[str]] = {}
+    topic_of: list[int] = []
+    sparse = True
+    for topic_index, topic in enumerate(taxonomy.topics):
         for keyword in topic.keywords:
-            if keyword.pattern is not None:
-                (folded if keyword.pattern.flags & re.IGNORECASE else exact).add(keyword.text)
-
-    def alternation(words: set[str], flags: int) -> re.Pattern[str] | None:
-        if not words:
-            return None
-        ordered = sorted(words, key=lambda w: (-len(w), w))
-        body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
-        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
-
-    matcher = _Matcher(alternation(folded, re.IGNORECASE), alternation(exact, 0))
+            index = len(topic_of)
+            topic_of.append(topic_index)
+            sparse = sparse and math.isfinite(keyword.weight)
+            if keyword.pattern is None:
+                korean[keyword.text] = None
+                korean_terms.setdefault(keyword.text, []).append((index, keyword.weight))
+                continue
+            compiled[keyword.pattern.pattern, keyword.pattern.flags] = keyword.pattern
+            if keyword.pattern.flags & re.IGNORECASE:
+                folded.add(keyword.text)
+                key = keyword.text.casefold()
+            else:
+                exact.add(keyword.text)
+                key = "=" + keyword.text
+            latin_terms.setdefault(key, []).append((index, keyword.weight))
+    folded_order, exact_order = _ordered(folded), _ordered(exact)
+    matcher = _Matcher(
+        _alternation(folded_order, re.IGNORECASE),
+        _alternation(exact_order, 0),
+        _leading_words(folded_order, exact_order, compiled),
+        tuple(korean),
+        tuple(sorted({_lead_byte(k) for k in korean})),
+        {key: tuple(terms) for key, terms in latin_terms.items()},
+        {key: tuple(terms) for key, terms in korean_terms.items()},
+        tuple(topic_of),
+        sparse,
+    )
     _matchers[id(taxonomy)] = (taxonomy, matcher)
     return matcher
 
 
 def _latin_counts(text: str, matcher: _Matcher) -> Counter[str]:
-    """How often each Latin keyword occurs (case-folded key for the folded ones)."""
+    """How often each Latin keyword occurs, by key: the matched text with its whitespace
+    collapsed, case-folded for the folded keywords and after '=' for the exact ones."""
     counts: Counter[str] = Counter()
     if not text:
         return counts
+    if matcher.words is not None and (
+        text.isascii() or not any(twin in text for twin in ASCII_CASE_TWINS)
+    ):
+        return _word_counts(text, matcher.words)
     if matcher.folded is not None:
         counts.update(" ".join(m.group().split()).casefold() for m in matcher.folded.finditer(text))
     if matcher.exact is not None:
@@ -183,15 +294,87 @@ def _latin_counts(text: str, matcher: _Matcher) -> Counter[str]:
     return counts
 
 
-def _count(keyword: Keyword, text: str, latin: Counter[str]) -> int:
-    """How often a keyword occurs in a text whose Latin keywords were already counted."""
-    if not text:
-        return 0
-    if keyword.pattern is None:
-        return text.count(keyword.text)
-    if keyword.pattern.flags & re.IGNORECASE:
-        return latin[keyword.text.casefold()]
-    return latin["=" + keyword.text]
+def _word_counts(text: str, words: _Words) -> Counter[str]:
+    """_latin_counts by way of _Matcher.words: only the runs of ASCII word characters that
+    start a keyword are tried, in text order, skipping those inside the previous match."""
+    counts: Counter[str] = Counter()
+    # One byte per character (the non-ASCII ones '?'), so offsets are the text's.
+    data = text.encode("ascii", "replace")
+    lower = data.translate(_FOLD)
+    present = words.keys() & lower.split()
+    if not present:
+        return counts
+    spaced = {True: b" " + lower + b" "}
+    starts: dict[bool, list[tuple[int, tuple[re.Pattern[str], ...]]]] = {True: [], False: []}
+    for word in present:
+        for needle, is_folded, patterns in words[word]:
+            if is_folded not in spaced:
+                spaced[is_folded] = b" " + data.translate(_KEEP) + b" "
+            _runs(spaced[is_folded], needle, patterns, starts[is_folded])
+    for is_folded, found in starts.items():
+        # one run per offset: the tuples compare by offset alone
+        found.sort()
+        end = 0
+        for start, patterns in found:
+            if start < end:
+                continue
+            for pattern in patterns:
+                match = pattern.match(text, start)
+                if match is not None:
+                    key = " ".join(match.group().split())
+                    counts[key.casefold() if is_folded else "=" + key] += 1
+                    end = match.end()
+                    break
+    return counts
+
+
+def _runs(
+    spaced: bytes,
+    needle: bytes,
+    patterns: tuple[re.Pattern[str], ...],
+    found: list[tuple[int, tuple[re.Pattern[str], ...]]],
+) -> None:
+    """Append (offset in the text, patterns) for each run equal to needle (a word between
+    spaces) in spaced (the text's runs between spaces, with one space before and after)."""
+    step = len(needle) - 1
+    # The needle's first space is the byte before the run: its offset is the run's in the text.
+    start = spaced.find(needle)
+    while start >= 0:
+        found.append((start, patterns))
+        start = spaced.find(needle, start + step)
+
+
+def _normalized(text: str) -> str:
+    """NFKC (which leaves ASCII as it is)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _korean_counts(text: str, matcher: _Matcher) -> dict[str, int]:
+    """How often each Korean keyword occurs as a substring (non-overlapping), the found ones."""
+    if not matcher.korean or not text:
+        return {}
+    encoded = text.encode("utf-8", "surrogatepass")
+    if not any(lead in encoded for lead in matcher.korean_leads):
+        return {}
+    counts: dict[str, int] = {}
+    for keyword in matcher.korean:
+        found = text.count(keyword)
+        if found:
+            counts[keyword] = found
+    return counts
+
+
+def _terms(
+    terms: dict[str, tuple[tuple[int, float], ...]],
+    headline: dict[str, int],
+    body: dict[str, int],
+    out: list[tuple[int, float]],
+) -> None:
+    """(keyword index, weighted hits) of every keyword with one of these keys."""
+    for key in headline.keys() | body.keys():
+        hits = HEADLINE_WEIGHT * headline.get(key, 0) + min(BODY_CAP, body.get(key, 0))
+        for index, weight in terms.get(key, ()):
+            out.append((index, weight * hits))
 
 
 def score_topics(
@@ -199,20 +382,35 @@ def score_topics(
 ) -> list[tuple[str, float]]:
     """scores in (0,1]; a sub-topic match also scores its parent; headline counts more;
     sorted by score desc; may be empty"""
-    headline = unicodedata.normalize("NFKC", title or "")
-    text = unicodedata.normalize("NFKC", body or "")
+    headline, text = _normalized(title or ""), _normalized(body or "")
     matcher = _matcher(taxonomy)
-    headline_latin, text_latin = _latin_counts(headline, matcher), _latin_counts(text, matcher)
+    terms: list[tuple[int, float]] = []
+    if matcher.sparse:
+        pairs = (
+            (matcher.latin_terms, _latin_counts(headline, matcher), _latin_counts(text, matcher)),
+            (
+                matcher.korean_terms,
+                _korean_counts(headline, matcher),
+                _korean_counts(text, matcher),
+            ),
+        )
+        for keyed, in_headline, in_body in pairs:
+            _terms(keyed, in_headline, in_body, terms)
+        # one term per keyword index: the tuples compare by index alone
+        terms.sort()
+    else:
+        terms = _dense_terms(headline, text, matcher)
+    # Each topic's total adds its keywords' terms in taxonomy order, as a sum over all of
+    # them would (the missing ones add exactly 0.0).
+    totals: dict[int, float] = {}
+    topic_of = matcher.topic_of
+    for index, term in terms:
+        topic_index = topic_of[index]
+        totals[topic_index] = totals.get(topic_index, 0.0) + term
     raw: dict[str, float] = {}
-    for topic in taxonomy.topics:
-        total = 0.0
-        for keyword in topic.keywords:
-            in_headline = _count(keyword, headline, headline_latin)
-            in_body = _count(keyword, text, text_latin)
-            hits = HEADLINE_WEIGHT * in_headline + min(BODY_CAP, in_body)
-            total += keyword.weight * hits
+    for topic_index, total in totals.items():
         if total > 0:
-            raw[topic.topic_id] = total
+            raw[taxonomy.topics[topic_index].topic_id] = total
     # A parent scores its own keywords plus its best sub-topic, not the sum of all of them,
     # so a section with many overlapping sub-topics does not win on breadth alone.
     best_child: dict[str, float] = {}
@@ -229,6 +427,27 @@ def score_topics(
     ]
     scored = [(topic_id, max(score, 0.0001)) for topic_id, score in scored]
     return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+
+def _dense_terms(headline: str, text: str, matcher: _Matcher) -> list[tuple[int, float]]:
+    """Every keyword's term in taxonomy order, found or not (a weight that is not finite
+    makes even a missing keyword count)."""
+    latin = (_latin_counts(headline, matcher), _latin_counts(text, matcher))
+    korean = (_korean_counts(headline, matcher), _korean_counts(text, matcher))
+    weights: dict[int, tuple[float, dict[str, int], dict[str, int], str]] = {}
+    for (in_headline, in_body), keyed in (
+        (latin, matcher.latin_terms),
+        (korean, matcher.korean_terms),
+    ):
+        for key, found in keyed.items():
+            for index, weight in found:
+                weights[index] = (weight, in_headline, in_body, key)
+    terms = []
+    for index in range(len(matcher.topic_of)):
+        weight, in_headline, in_body, key = weights[index]
+        hits = HEADLINE_WEIGHT * in_headline.get(key, 0) + min(BODY_CAP, in_body.get(key, 0))
+        terms.append((index, weight * hits))
+    return terms
 
 
 # A top-level topic beside the first needs this probability; at most this many are kept.
