@@ -100,8 +100,8 @@ def test_enrich_three_articles_exactly() -> None:
     # Quest; IT comes second, backed by the headset keywords of its XR sub-topic.
     expected_topics = pl.DataFrame(
         [
-            ("en-1", "it_science", 0.8435),
-            ("en-1", "xr", 0.7689),
+            ("en-1", "it_science", 0.7809),
+            ("en-1", "xr", 0.7118),
             ("ko-1", "economy", 0.6187),
             ("ko-1", "it_science", 0.1594),
             ("ko-2", "economy", 0.9585),
