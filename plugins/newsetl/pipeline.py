@@ -501,7 +501,7 @@ def run(
     started_at = datetime.now(UTC)
     say = progress or (lambda _msg: None)
 
-    from newsetl import runs
+    from newsetl import quality, runs
 
     runs.write_run_info(run_dir, runs.RunInfo(run_id=run_id, run_type="cli"))
 
@@ -538,6 +538,10 @@ def run(
         changed, unchanged = set_aside(raw)
         if pl.scan_parquet(changed).select(pl.len()).collect().item() >= PARALLEL_MIN_ROWS:
             stack.enter_context(workers.kept_workers())  # spawned: nothing was forked above
+            # Worker processes do the row work from here on and none is forked any more, so
+            # GX can load in a thread beside them, ready for the validate step.
+            quality.preload()
+            stack.callback(quality.wait_for_preload)
         loaded = _parse_to_load(
             changed, unchanged, run_dir, run_id, settings, started_at, timed, counts
         )

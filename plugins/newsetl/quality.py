@@ -14,13 +14,15 @@ In the quarantine, ``rule`` is the expectation type with its column, e.g.
 row whose article, entity or topic was quarantined (``value`` is then that parent's
 key); ``row_key`` is the table's key values joined by ``|``, a null part left empty.
 
-Great Expectations is imported lazily, so importing this module stays cheap.
+Great Expectations is imported lazily, so importing this module stays cheap; :func:`preload`
+imports it (and builds the next batch's context) in a background thread ahead of need.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -172,7 +174,7 @@ def validate_batch(
 
     for name, checks in _input_checks(now).items():
         flagged[name] = []
-        for evaluated in runner.evaluate(name, "input", inputs[name], checks):
+        for evaluated in runner.evaluate(name, _INPUT, inputs[name], checks):
             results.append(evaluated.result)
             failures.extend([evaluated.failure] if evaluated.failure else [])
             flagged[name].extend(evaluated.flagged)
@@ -183,8 +185,8 @@ def validate_batch(
     _cascade(inputs, flagged)
     passed = _survivors(inputs, flagged)
 
-    for name, checks in _reference_checks(passed).items():
-        for evaluated in runner.evaluate(name, "references", passed[name], checks):
+    for name, (marked, checks) in _reference_checks(passed).items():
+        for evaluated in runner.evaluate(name, _REFERENCES, passed[name], checks, marked):
             results.append(evaluated.result)
             failures.extend([evaluated.failure] if evaluated.failure else [])
 
@@ -241,31 +243,20 @@ def raise_for_failures(outcome: ValidationOutcome) -> None:
 class _Runner:
     """Runs suites in one ephemeral GX context, built once per batch.
 
-    Every run is a named suite, validation definition and checkpoint in that context; the
-    checkpoint keeps its result in the context's (in-memory) results store, from which
-    :meth:`build_data_docs` renders the run's Data Docs when a folder was given.
+    Every run is a named suite and validation definition in that context; running the
+    definition keeps its result in the context's (in-memory) results store, from which
+    :meth:`build_data_docs` renders the run's Data Docs when a folder was given. The context
+    is the one :func:`preload` built ahead, when there is one.
     """
 
     def __init__(
         self, run_id: str = "adhoc", now: datetime | None = None, docs_dir: Path | None = None
     ) -> None:
-        gx_logger = logging.getLogger("great_expectations")
-        # GX logs hundreds of info lines on import; keep an operator's explicit level.
-        quiet = gx_logger.level == logging.NOTSET
-        if quiet:
-            gx_logger.setLevel(logging.WARNING)
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        if quiet:
-            # This one sets INFO on itself and logs a temp path for every context.
-            logging.getLogger(ProgressBarsConfig.__module__).setLevel(logging.WARNING)
-
-        self._gx = gx
-        self._context = gx.get_context(mode="ephemeral")
-        # tqdm bars on stderr would flood task logs.
-        self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        self._source = self._context.data_sources.add_pandas("newsetl")
+        context = _take_preloaded() or _GXContext()
+        self._gx = context.gx
+        self._context = context.context
+        self._source = context.source
+        self._batch_definitions = context.batch_definitions
         from great_expectations.core.run_identifier import RunIdentifier
 
         self._run_id = RunIdentifier(run_name=run_id, run_time=now or datetime.now(UTC))
@@ -296,25 +287,23 @@ class _Runner:
     ) -> list[ExpectationValidationResult]:
         """Validate a frame against a new suite; results come back in the suite's order."""
         gx = self._gx
-        batch_definition = self._source.add_dataframe_asset(
-            name
-        ).add_batch_definition_whole_dataframe(name)
+        batch_definition = self._batch_definitions.pop(name, None)
+        if batch_definition is None:
+            batch_definition = self._source.add_dataframe_asset(
+                name
+            ).add_batch_definition_whole_dataframe(name)
         suite = self._context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
         definition = self._context.validation_definitions.add(
             gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
         )
-        checkpoint = self._context.checkpoints.add(
-            gx.Checkpoint(
-                name=name, validation_definitions=[definition], result_format=_RESULT_FORMAT
-            )
-        )
         columns = list(dict.fromkeys(c for e in expectations for c in _columns(e)))
         # Positions in the pandas frame are the Polars row numbers (a fresh RangeIndex).
-        checkpoint_result = checkpoint.run(
+        # The definition itself (no checkpoint around it) stores its result for Data Docs.
+        validation = definition.run(
             batch_parameters={"dataframe": frame.select(columns).to_pandas()},
+            result_format=_RESULT_FORMAT,
             run_id=self._run_id,
         )
-        (validation,) = checkpoint_result.run_results.values()
         by_id = {
             result.expectation_config.id: result
             for result in validation.results
@@ -323,14 +312,121 @@ class _Runner:
         return [by_id[expectation.id] for expectation in suite.expectations]
 
     def evaluate(
-        self, table: str, stage: str, frame: pl.DataFrame, checks: list[_Check]
+        self,
+        table: str,
+        stage: str,
+        frame: pl.DataFrame,
+        checks: list[_Check],
+        validated: pl.DataFrame | None = None,
     ) -> list[_Evaluated]:
-        """Run a table's checks and judge each outcome."""
-        outcomes = self.run(f"{table}.{stage}", frame, [check.expectation for check in checks])
+        """Run a table's checks and judge each outcome; GX sees `validated` (the same rows
+        in the same order) when given, else the frame."""
+        outcomes = self.run(
+            f"{table}.{stage}",
+            frame if validated is None else validated,
+            [check.expectation for check in checks],
+        )
         return [
             _evaluate(check, outcome, frame)
             for check, outcome in zip(checks, outcomes, strict=True)
         ]
+
+
+class _GXContext:
+    """An ephemeral GX context with the pandas data source the suites read, and batch
+    definitions already added for `suites` (what a batch runs, when built ahead)."""
+
+    def __init__(self, suites: tuple[str, ...] = ()) -> None:
+        self.gx = _import_gx()
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.context = self.gx.get_context(mode="ephemeral")
+        # tqdm bars on stderr would flood task logs.
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.source = self.context.data_sources.add_pandas("newsetl")
+        self.batch_definitions = {
+            name: self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+            for name in suites
+        }
+
+
+def _import_gx() -> Any:
+    """great_expectations, imported with its loggers kept quiet."""
+    gx_logger = logging.getLogger("great_expectations")
+    # GX logs hundreds of info lines on import; keep an operator's explicit level.
+    quiet = gx_logger.level == logging.NOTSET
+    if quiet:
+        gx_logger.setLevel(logging.WARNING)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    if quiet:
+        # This one sets INFO on itself and logs a temp path for every context.
+        logging.getLogger(ProgressBarsConfig.__module__).setLevel(logging.WARNING)
+    return gx
+
+
+# The suites validate_batch runs, by name: f"{table}.{stage}".
+_INPUT, _REFERENCES, _VOLUME = "input", "references", "volume"
+_BATCH_SUITES: tuple[str, ...] = (
+    *(f"{name}.{_INPUT}" for name in schema.TABLES),
+    *(f"{child}.{_REFERENCES}" for child in dict.fromkeys(c for c, _, _ in REFERENCES)),
+    f"source_volumes.{_VOLUME}",
+)
+
+_preload_lock = threading.Lock()
+_preloading: threading.Thread | None = None
+_preloaded: _GXContext | None = None  # built ahead for the next batch, taken by one _Runner
+
+
+def preload() -> None:
+    """Import Great Expectations and build the next batch's context in a background thread.
+
+    A run starts this while its worker processes parse and enrich, so its validate step finds
+    GX imported and a context ready. Calling it again while that is under way or unused does
+    nothing. Validation waits for the thread; :func:`wait_for_preload` does too, for a caller
+    that must not leave it running. Start it only where no process is forked while it runs
+    (see newsetl.workers.can_fork).
+    """
+    global _preloading
+    with _preload_lock:
+        if _preloading is not None or _preloaded is not None:
+            return
+        _preloading = threading.Thread(target=_preload, name="newsetl-gx-preload", daemon=True)
+        _preloading.start()
+
+
+def wait_for_preload() -> None:
+    """Wait until a :func:`preload` under way is done."""
+    global _preloading
+    with _preload_lock:
+        thread = _preloading
+    if thread is None:
+        return
+    thread.join()
+    with _preload_lock:
+        if _preloading is thread:
+            _preloading = None
+
+
+def _preload() -> None:
+    global _preloaded
+    try:
+        context = _GXContext(_BATCH_SUITES)
+    except Exception:  # validation builds its own context, and reports what fails there
+        log.debug("preloading Great Expectations failed", exc_info=True)
+        return
+    with _preload_lock:
+        _preloaded = context
+
+
+def _take_preloaded() -> _GXContext | None:
+    """The context preload built (once), after waiting for a preload under way."""
+    global _preloaded
+    wait_for_preload()
+    with _preload_lock:
+        context, _preloaded = _preloaded, None
+    return context
 
 
 def _input_checks(now: datetime) -> dict[str, list[_Check]]:
@@ -407,24 +503,58 @@ def _input_checks(now: datetime) -> dict[str, list[_Check]]:
     }
 
 
-def _reference_checks(passed: dict[str, pl.DataFrame]) -> dict[str, list[_Check]]:
-    """Referential integrity of the surviving link rows against the surviving parents."""
+def _reference_checks(
+    passed: dict[str, pl.DataFrame],
+) -> dict[str, tuple[pl.DataFrame, list[_Check]]]:
+    """Referential integrity of the surviving link rows against the surviving parents.
+
+    Each link table comes with the frame GX validates: there a value that is a key of its
+    parent reads as that parent's marker (:func:`_parent_marker`), so each expectation's
+    value set holds one marker instead of every parent key. GX copies an expectation's
+    arguments each time it reads one, which made thousands of keys cost seconds a batch;
+    the values left unexpected, their count and their rows are the same either way.
+    """
     import great_expectations.expectations as gxe
 
-    checks: dict[str, list[_Check]] = {}
+    checks: dict[str, tuple[pl.DataFrame, list[_Check]]] = {}
     for child, column, parent in REFERENCES:
-        keys = sorted(set(passed[parent][column].drop_nulls().to_list()))
-        expectation = gxe.ExpectColumnValuesToBeInSet(column=column, value_set=keys)
-        checks.setdefault(child, []).append(
+        keys = passed[parent][column].drop_nulls().unique()
+        marker = _parent_marker(parent, column)
+        frame, child_checks = checks.get(child, (passed[child], []))
+        value = pl.col(column)
+        frame = frame.with_columns(
+            pl.when(value.is_in(keys.implode()))
+            .then(pl.lit(marker))
+            # A value that only looks like the marker is still not a key.
+            .when(value == marker)
+            .then(pl.lit(f"{marker}?"))
+            .otherwise(value)
+            .alias(column)
+        )
+        expectation = gxe.ExpectColumnValuesToBeInSet(
+            column=column,
+            value_set=[marker],
+            notes=(
+                f"Here a value that is a key of {parent}.{column} reads `{marker}`: the"
+                " unexpected values are the ones that are not."
+            ),
+        )
+        child_checks.append(
             _Check(
                 child,
                 expectation,
                 quarantines=False,
                 failure=f"{child}: {{count}} {column} value{{s}} not in {parent}",
-                details={"parent": f"{parent}.{column}", "parent_keys": len(keys)},
+                details={"parent": f"{parent}.{column}", "parent_keys": keys.len()},
             )
         )
+        checks[child] = (frame, child_checks)
     return checks
+
+
+def _parent_marker(parent: str, column: str) -> str:
+    """What a link row's value reads as, for GX, when it is a key of its parent."""
+    return f"(a key of {parent}.{column})"
 
 
 def source_volumes(fetch_log: pl.DataFrame, history: pl.DataFrame, now: datetime) -> pl.DataFrame:
@@ -497,7 +627,7 @@ def _volume_check(runner: _Runner, volumes: pl.DataFrame) -> _Evaluated:
             "judged": judged["source"].to_list(),
         },
     )
-    (evaluated,) = runner.evaluate("source_volumes", "volume", judged, [check])
+    (evaluated,) = runner.evaluate("source_volumes", _VOLUME, judged, [check])
     return evaluated
 
 

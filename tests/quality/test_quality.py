@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from newsetl.quality import (
     BatchRejected,
     ValidationOutcome,
     _Check,
+    _parent_marker,
     _Runner,
     raise_for_failures,
     validate_batch,
@@ -415,6 +417,34 @@ def test_dangling_article_and_entity_ids_fail_the_batch() -> None:
     with pytest.raises(BatchRejected) as rejected:
         raise_for_failures(outcome)
     assert str(rejected.value) == "article_entities: 1 article_id value not in articles (+1 more)"
+
+
+def test_a_link_value_that_reads_like_a_parent_key_marker_still_dangles() -> None:
+    # GX sees a link value that is a key of its parent as a marker; a value that merely
+    # spells the marker is not a key and must still fail the batch.
+    marker = _parent_marker("entities", "entity_id")
+    tables = clean_batch()
+    tables["article_entities"] = pl.concat(
+        [
+            tables["article_entities"],
+            pl.DataFrame([mention("a1", marker)], schema=schema.ARTICLE_ENTITIES),
+        ]
+    )
+
+    outcome = validate_batch(tables, RUN, now=NOW)
+
+    assert outcome.failures == ["article_entities: 1 entity_id value not in entities"]
+    failed = outcome.results.filter(~pl.col("success"))
+    assert failed.select("column", "unexpected_count", "details").rows() == [
+        (
+            "entity_id",
+            1,
+            json.dumps(
+                {"parent": "entities.entity_id", "parent_keys": 2, "sample": [marker]},
+                ensure_ascii=False,
+            ),
+        )
+    ]
 
 
 @pytest.mark.parametrize(
