@@ -209,3 +209,45 @@ def test_empty_frame_gives_empty_frames_with_schemas() -> None:
     assert enriched.entities.schema == pl.Schema(ENTITIES) and enriched.entities.height == 0
     assert enriched.article_entities.schema == pl.Schema(ARTICLE_ENTITIES)
     assert enriched.article_topics.schema == pl.Schema(ARTICLE_TOPICS)
+
+
+def test_korean_articles_go_to_workers_together_and_come_back_in_place() -> None:
+    """Spread over two worker processes, a batch whose Korean articles are scattered among
+    English ones gets the same rows, in the same order, as in one process: the shares put the
+    Korean articles first and their analyses are put back where their articles were."""
+    from newsetl.workers import kept_workers
+
+    rows = []
+    for n in range(130):
+        if n % 7 == 3:
+            rows.append(
+                {
+                    "article_id": f"ko-{n}",
+                    "title": f"한국은행, 기준금리 {n}번째 동결",
+                    "body": "한국은행은 기준금리를 동결했다. 이창용 총재는 서울에서 "
+                    "환율을 지켜보겠다고 밝혔다.",
+                    "language": "ko",
+                    "author": None,
+                }
+            )
+        else:
+            rows.append(
+                {
+                    "article_id": f"en-{n}",
+                    "title": f"Meta cuts Quest prices for the {n}th time",
+                    "body": "Meta Platforms cut the price of its Quest 3 headset. Chief "
+                    "executive Mark Zuckerberg spoke in Seoul on Monday.",
+                    "language": "en",
+                    "author": "Sarah Kim",
+                }
+            )
+    batch = articles(*rows)
+
+    alone = enrich_articles(batch, workers=1)
+    with kept_workers(2):
+        shared = enrich_articles(batch)
+
+    for name in ("entities", "article_entities", "article_topics", "article_keywords"):
+        assert_frame_equal(getattr(shared, name), getattr(alone, name))
+    korean_links = alone.article_entities.filter(pl.col("article_id") == "ko-3")
+    assert "org:bank-of-korea" in korean_links["entity_id"].to_list()
