@@ -38,7 +38,10 @@ def newspaper_python() -> Path | None:
         uv = [shutil.which("uv")] if shutil.which("uv") else ["python3", "-m", "uv"]
         commands = [
             [*uv, "venv", "-q", "--python", "3.11", str(NEWSPAPER_VENV)],
-            [*uv, "pip", "install", "-q", "--python", str(python), "newspaper4k[nlp]"],
+            # Byte-compiled, as `make install` compiles ours: where PYTHONDONTWRITEBYTECODE is
+            # set, the peer would otherwise compile its imports again in every run.
+            [*uv, "pip", "install", "-q", "--compile-bytecode", "--python", str(python)]
+            + ["newspaper4k[nlp]"],
         ]
         for command in commands:
             try:
