@@ -136,3 +136,55 @@ def test_workers_end_with_a_killed_parent(tmp_path: Path) -> None:
         state = Path(f"/proc/{pid}/stat").read_text().split()[2]
         assert state == "Z", f"worker {pid} outlived its parent"
     assert child.stdout.read() == ""  # the pipe closed: no worker holds it
+
+
+def test_enrich_step_finds_stories_while_kept_workers_enrich(tmp_path, monkeypatch) -> None:
+    """With kept workers the enrich step finds the stories beside the workers' enrichment;
+    the tables it writes are the ones the step writes without workers, syndicated copies in
+    one story included."""
+    import polars as pl
+    from polars.testing import assert_frame_equal
+
+    from newsetl import pipeline, schema
+    from newsetl.settings import load_settings
+
+    monkeypatch.setenv("NEWSETL_WORK_DIR", str(tmp_path / "work"))
+    monkeypatch.setenv("NEWSETL_DB", str(tmp_path / "warehouse.duckdb"))
+    story = (
+        "The Bank of Korea held its benchmark rate at 2.5 percent on Thursday, as Governor "
+        "Rhee Chang-yong said household debt and the won's weakness called for patience. "
+    )
+    rows = [
+        {
+            "origin": f"file:///wire/{n}.html",
+            "url": f"https://news.example.com/{n}",
+            "source": "wire",
+            "title": f"Bank of Korea holds rate, item {n}",
+            "body": story * 3 if n % 10 == 0 else f"Item {n}: Samsung Electronics said {n}. " * 8,
+            "language": "en",
+        }
+        for n in range(130)
+    ]
+    documents = schema.conform(
+        pl.DataFrame([{**dict.fromkeys(schema.DOCUMENTS), **row} for row in rows]),
+        schema.DOCUMENTS,
+    )
+    tables = {}
+    for name, kept in (("serial", False), ("kept", True)):
+        folder = tmp_path / name
+        folder.mkdir()
+        documents.write_parquet(folder / "documents.parquet")
+        if kept:
+            with kept_workers(2):
+                tables[name] = pipeline.enrich(folder / "documents.parquet", load_settings())
+        else:
+            tables[name] = pipeline.enrich(folder / "documents.parquet", load_settings())
+
+    for table in ("articles", "entities", "article_entities", "article_topics"):
+        assert_frame_equal(
+            pl.read_parquet(tables["kept"] / f"{table}.parquet"),
+            pl.read_parquet(tables["serial"] / f"{table}.parquet"),
+        )
+    articles = pl.read_parquet(tables["kept"] / "articles.parquet")
+    copies = articles.filter(pl.col("body").str.starts_with("The Bank of Korea"))
+    assert copies.height == 13 and copies["story_id"].n_unique() == 1

@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -183,14 +184,30 @@ def enrich(
     story signatures (newsetl.stories); stories continue those of published articles and of
     the `earlier` signature files (this run's parts already loaded)."""
     from newsetl.enrich import enrich_articles
-    from newsetl.stories import SIGNATURES_FILE, known_stories
-    from newsetl.transform import build_articles_and_signatures
+    from newsetl.transform import identified_articles, with_stories
 
     settings = settings or load_settings()
-    documents = pl.read_parquet(documents_path)
-    known = known_stories(settings, earlier) if documents.height else []
-    articles, signatures = build_articles_and_signatures(documents, known)
-    enriched = enrich_articles(articles)
+    identified = identified_articles(pl.read_parquet(documents_path))
+
+    def stories() -> tuple[pl.DataFrame, pl.DataFrame]:
+        from newsetl.stories import known_stories
+
+        return with_stories(
+            identified, known_stories(settings, earlier) if identified.height else []
+        )
+
+    if workers.has_kept_workers() and identified.height:
+        # The workers enrich while this process finds the stories (enrichment does not read
+        # them): a thread waits on the workers, and no process is forked while it runs.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsetl-enrich") as pool:
+            enriching = pool.submit(enrich_articles, identified)
+            articles, signatures = stories()
+            enriched = enriching.result()
+    else:
+        articles, signatures = stories()
+        enriched = enrich_articles(identified)
+    from newsetl.stories import SIGNATURES_FILE  # here, not above: its imports take a second
+
     out = documents_path.parent / "tables"
     out.mkdir(exist_ok=True)
     signatures.write_parquet(out / SIGNATURES_FILE)

@@ -49,6 +49,12 @@ def build_articles_and_signatures(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """build_articles, with stories continued from `known` articles of earlier batches, and
     the batch's own MinHash values (newsetl.stories.SIGNATURES) for the batches after it."""
+    return with_stories(identified_articles(documents), known)
+
+
+def identified_articles(documents: pl.DataFrame) -> pl.DataFrame:
+    """The documents with content_hash and article_id, one row per article_id (the first
+    seen wins): everything of `articles` but the story."""
     if "extractor_version" not in documents.columns:
         documents = documents.with_columns(extractor_version=pl.lit(None, dtype=pl.String()))
     docs = schema.conform(documents, schema.DOCUMENTS)
@@ -59,10 +65,17 @@ def build_articles_and_signatures(
             docs["url"], docs["source"], docs["external_id"], hashes, strict=True
         )
     ]
-    articles = docs.with_columns(
+    return docs.with_columns(
         pl.Series("content_hash", hashes, dtype=pl.String),
         pl.Series("article_id", ids, dtype=pl.String),
     ).unique(subset="article_id", keep="first", maintain_order=True)
+
+
+def with_stories(
+    articles: pl.DataFrame, known: Sequence[KnownStory] = ()
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """identified_articles with their story ids (the `articles` table), and the batch's
+    MinHash values (newsetl.stories.SIGNATURES)."""
     stories, values = story_ids(articles, known)
     articles = schema.conform(articles.with_columns(story_id=stories), schema.ARTICLES)
     from newsetl.stories import signatures_frame

@@ -62,6 +62,11 @@ def _may_have_children() -> bool:
 _kept: tuple[ProcessPoolExecutor, int] | None = None  # the pool a `kept_workers` block holds
 
 
+def has_kept_workers() -> bool:
+    """Whether a `kept_workers` block holds worker processes now (map_shares uses them)."""
+    return _kept is not None
+
+
 def _ready(_: int) -> int:
     return os.getpid()
 
