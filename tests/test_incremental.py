@@ -163,3 +163,24 @@ def test_a_load_that_outgrows_the_memory_cap_loads_again_without_it(
     assert "loading again without the cap" in caplog.text
     assert len(attempts) == 2 and attempts[0] != attempts[1]  # the second without the cap
     assert article_count(settings.db_path) == 3
+
+
+def test_a_rerun_with_nothing_new_loads_no_great_expectations_ahead(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Fifty unchanged files are fifty raw rows with nothing to parse: the re-run does not
+    load a GX context ahead of a validation that will not run (it would be left unused)."""
+    from newsetl import quality
+
+    folder = tmp_path / "wire"
+    for n in range(50):
+        write_articles(folder / f"desk-{n:02d}", 1).rename(folder / f"desk-{n:02d}.jsonl")
+    first = pipeline.run([str(folder)], settings=settings)
+    assert first.articles >= 1
+    assert quality._preloaded is None  # the first run's validation took what it preloaded
+
+    again = pipeline.run([str(folder)], settings=settings)
+
+    statuses = fetch_statuses(settings.db_path, again.run_id)
+    assert len(statuses) == 50 and {status for _, status in statuses} == {"unchanged"}
+    assert quality._preloaded is None

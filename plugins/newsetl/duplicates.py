@@ -17,9 +17,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 SHINGLE_CHARS = 5
 NUM_PERM = 128
@@ -73,14 +77,19 @@ def hash_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / (a.size + b.size - common)
 
 
-# datasketch's 64-bit affine permutations (h -> a*h + b mod 2^64). The shingle hashes are
-# already avalanched, so the signature is one array expression per body.
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine64").permutations
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's 64-bit affine permutations (h -> a*h + b mod 2^64). The shingle hashes are
+    already avalanched, so the signature is one array expression per body. datasketch (and
+    the scipy it imports, a second) loads on first use: a run with nothing new never needs it."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine64").permutations
 
 
 def signature(hashes: np.ndarray) -> MinHash:
     """The MinHash of a body's shingle hashes."""
-    a, b = _PERMUTATIONS
+    a, b = _permutations()
     if hashes.size:
         with np.errstate(over="ignore"):
             values = (hashes[:, None] * a + b).min(axis=0)
@@ -125,6 +134,8 @@ def assign_stories(
     earliest-published member of its group in this batch (ties broken by key)."""
     shingles = [shingle_hashes(body) for body in bodies]
     minhashes = [signature(grams) for grams in shingles]
+    from datasketch import MinHashLSH
+
     index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     known_index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     for position, story in enumerate(known):
@@ -172,4 +183,6 @@ def assign_stories(
 
 
 def _minhash(values: np.ndarray) -> MinHash:
-    return MinHash(seed=1, hashvalues=values, permutations=_PERMUTATIONS, scheme="affine64")
+    from datasketch import MinHash
+
+    return MinHash(seed=1, hashvalues=values, permutations=_permutations(), scheme="affine64")

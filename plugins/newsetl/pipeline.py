@@ -553,7 +553,9 @@ def run(
         else:
             raw = timed("extract", lambda: extract(sources, run_dir, settings, progress))
         changed, unchanged = set_aside(raw)
-        if pl.scan_parquet(changed).select(pl.len()).collect().item() >= PARALLEL_MIN_ROWS:
+        # Rows to parse: a source's unchanged or failed fetches need no worker and no GX.
+        to_parse = pl.scan_parquet(changed).filter(pl.col("status") == "ok")
+        if to_parse.select(pl.len()).collect().item() >= PARALLEL_MIN_ROWS:
             stack.enter_context(workers.kept_workers())  # spawned: nothing was forked above
             # Worker processes do the row work from here on and none is forked any more, so
             # GX can load in a thread beside them, ready for the validate step.
