@@ -184,14 +184,13 @@ def enrich(
     story signatures (newsetl.stories); stories continue those of published articles and of
     the `earlier` signature files (this run's parts already loaded)."""
     from newsetl.enrich import enrich_articles
+    from newsetl.stories import SIGNATURES_FILE, known_stories
     from newsetl.transform import identified_articles, with_stories
 
     settings = settings or load_settings()
     identified = identified_articles(pl.read_parquet(documents_path))
 
     def stories() -> tuple[pl.DataFrame, pl.DataFrame]:
-        from newsetl.stories import known_stories
-
         return with_stories(
             identified, known_stories(settings, earlier) if identified.height else []
         )
@@ -206,8 +205,6 @@ def enrich(
     else:
         articles, signatures = stories()
         enriched = enrich_articles(identified)
-    from newsetl.stories import SIGNATURES_FILE  # here, not above: its imports take a second
-
     out = documents_path.parent / "tables"
     out.mkdir(exist_ok=True)
     signatures.write_parquet(out / SIGNATURES_FILE)
