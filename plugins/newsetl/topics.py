@@ -59,6 +59,8 @@ class Taxonomy:
 
 def _keyword(text: str, weight: float) -> Keyword:
     """A keyword with its matcher: Hangul as a substring, Latin as whole words."""
+    if not math.isfinite(weight):
+        raise ValueError(f"taxonomy keyword {text!r} has weight {weight}; weights are numbers")
     text = unicodedata.normalize("NFKC", text)
     if has_hangul(text):
         return Keyword(text, weight, None)
@@ -177,8 +179,6 @@ class _Matcher:
     latin_terms: dict[str, tuple[tuple[int, float], ...]]
     korean_terms: dict[str, tuple[tuple[int, float], ...]]
     topic_of: tuple[int, ...]  # keyword index → index of its topic
-    # Every weight finite: a keyword that is not found adds nothing, so only found ones count.
-    sparse: bool
 
 
 _matchers: dict[int, tuple[Taxonomy, _Matcher]] = {}
@@ -243,12 +243,10 @@ def _matcher(taxonomy: Taxonomy) -> _Matcher:
     korean_terms: dict[str, list[tuple[int, float]]] = {}
     compiled: dict[tuple[str, int], re.Pattern[str]] = {}
     topic_of: list[int] = []
-    sparse = True
     for topic_index, topic in enumerate(taxonomy.topics):
         for keyword in topic.keywords:
             index = len(topic_of)
             topic_of.append(topic_index)
-            sparse = sparse and math.isfinite(keyword.weight)
             if keyword.pattern is None:
                 korean[keyword.text] = None
                 korean_terms.setdefault(keyword.text, []).append((index, keyword.weight))
@@ -271,7 +269,6 @@ def _matcher(taxonomy: Taxonomy) -> _Matcher:
         {key: tuple(terms) for key, terms in latin_terms.items()},
         {key: tuple(terms) for key, terms in korean_terms.items()},
         tuple(topic_of),
-        sparse,
     )
     _matchers[id(taxonomy)] = (taxonomy, matcher)
     return matcher
@@ -384,24 +381,19 @@ def score_topics(
     sorted by score desc; may be empty"""
     headline, text = _normalized(title or ""), _normalized(body or "")
     matcher = _matcher(taxonomy)
+    # Weights are finite (see _keyword), so a keyword that is not found adds exactly 0.0:
+    # only the found ones make terms.
     terms: list[tuple[int, float]] = []
-    if matcher.sparse:
-        pairs = (
-            (matcher.latin_terms, _latin_counts(headline, matcher), _latin_counts(text, matcher)),
-            (
-                matcher.korean_terms,
-                _korean_counts(headline, matcher),
-                _korean_counts(text, matcher),
-            ),
-        )
-        for keyed, in_headline, in_body in pairs:
-            _terms(keyed, in_headline, in_body, terms)
-        # one term per keyword index: the tuples compare by index alone
-        terms.sort()
-    else:
-        terms = _dense_terms(headline, text, matcher)
+    pairs = (
+        (matcher.latin_terms, _latin_counts(headline, matcher), _latin_counts(text, matcher)),
+        (matcher.korean_terms, _korean_counts(headline, matcher), _korean_counts(text, matcher)),
+    )
+    for keyed, in_headline, in_body in pairs:
+        _terms(keyed, in_headline, in_body, terms)
+    # one term per keyword index: the tuples compare by index alone
+    terms.sort()
     # Each topic's total adds its keywords' terms in taxonomy order, as a sum over all of
-    # them would (the missing ones add exactly 0.0).
+    # them would.
     totals: dict[int, float] = {}
     topic_of = matcher.topic_of
     for index, term in terms:
@@ -427,27 +419,6 @@ def score_topics(
     ]
     scored = [(topic_id, max(score, 0.0001)) for topic_id, score in scored]
     return sorted(scored, key=lambda item: (-item[1], item[0]))
-
-
-def _dense_terms(headline: str, text: str, matcher: _Matcher) -> list[tuple[int, float]]:
-    """Every keyword's term in taxonomy order, found or not (a weight that is not finite
-    makes even a missing keyword count)."""
-    latin = (_latin_counts(headline, matcher), _latin_counts(text, matcher))
-    korean = (_korean_counts(headline, matcher), _korean_counts(text, matcher))
-    weights: dict[int, tuple[float, dict[str, int], dict[str, int], str]] = {}
-    for (in_headline, in_body), keyed in (
-        (latin, matcher.latin_terms),
-        (korean, matcher.korean_terms),
-    ):
-        for key, found in keyed.items():
-            for index, weight in found:
-                weights[index] = (weight, in_headline, in_body, key)
-    terms = []
-    for index in range(len(matcher.topic_of)):
-        weight, in_headline, in_body, key = weights[index]
-        hits = HEADLINE_WEIGHT * in_headline.get(key, 0) + min(BODY_CAP, in_body.get(key, 0))
-        terms.append((index, weight * hits))
-    return terms
 
 
 # A top-level topic beside the first needs this probability; at most this many are kept.

@@ -154,6 +154,23 @@ def test_custom_taxonomy_must_keep_the_top_topics() -> None:
         build_taxonomy({"topics": [{"id": "economy", "label": "Economy", "label_ko": "경제"}]})
 
 
+@pytest.mark.parametrize("weight", [".inf", ".nan"])
+def test_a_keyword_weight_must_be_a_number(weight: str) -> None:
+    """YAML's .inf and .nan parse as floats; a taxonomy that uses them is refused in one line
+    instead of scoring every article infinite or NaN."""
+    import yaml
+
+    document = {
+        "topics": [
+            {"id": t, "label": t.title(), "label_ko": t, "keywords": {"en": [t]}}
+            for t in TOP_TOPICS
+        ]
+    }
+    document["topics"][1]["keywords"] = {"en": yaml.safe_load(f"{{rates: {weight}}}")}
+    with pytest.raises(ValueError, match="^taxonomy keyword 'rates' has weight"):
+        build_taxonomy(document)
+
+
 def test_custom_taxonomy_frame() -> None:
     document = {
         "topics": [
