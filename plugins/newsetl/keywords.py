@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 MAX_KEYWORDS = 5
@@ -66,7 +67,7 @@ def _english_words(text: str) -> list[str]:
     # The runs of _WORD_EN's characters, found on bytes (anything else, and every character
     # outside ASCII, made a space): a match is a run from its first letter on.
     runs = text.encode("ascii", "replace").translate(_RUN_BYTES).split()
-    return [word for word in map(_CANDIDATES.__getitem__, runs) if word]
+    return [word for word in map(_candidate, runs) if word]
 
 
 def _english_word(match: str) -> str:
@@ -84,22 +85,13 @@ _RUN_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'-"
 _RUN_BYTES = bytes(c if c in _RUN_CHARS else 32 for c in range(256))
 
 
-class _Candidates(dict[bytes, str]):
-    """The candidate word of each run of _WORD_EN's characters met so far ('' for none; a
-    news text repeats most of its words)."""
-
-    LIMIT = 200_000
-
-    def __missing__(self, run: bytes) -> str:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        # _WORD_EN matches from the run's first letter to its end, if that is 3 characters or more
-        match = run.lstrip(b"0123456789'-")
-        word = self[run] = _english_word(match.decode("ascii")) if len(match) >= 3 else ""
-        return word
-
-
-_CANDIDATES = _Candidates()
+@lru_cache(maxsize=200_000)
+def _candidate(run: bytes) -> str:
+    """The candidate word of a run of _WORD_EN's characters ('' for none; a news text
+    repeats most of its words). _WORD_EN matches from the run's first letter to its end, if
+    that is 3 characters or more."""
+    match = run.lstrip(b"0123456789'-")
+    return _english_word(match.decode("ascii")) if len(match) >= 3 else ""
 
 
 def _rank(headline: Counter[str], body: Counter[str], limit: int) -> list[tuple[str, float]]:
