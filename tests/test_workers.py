@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.workers import kept_workers, map_shares, worker_count
+from newsetl.workers import kept_workers, map_shares, slice_sizes, worker_count
 
 
 def tag_with_pid(items: list[int]) -> list[tuple[int, int]]:
@@ -30,6 +30,17 @@ def test_shares_come_back_in_the_items_order_from_two_processes(
     results = map_shares(tag_with_pid, items, workers=2, min_items=10, min_items_spawned=10)
     assert [item for item, _pid in results] == items
     assert os.getpid() not in {pid for _item, pid in results}  # the workers did it
+
+
+def test_slices_shrink_as_the_work_runs_out() -> None:
+    # A quarter of what is left for each of two workers, never under 8 but for the rest.
+    assert slice_sizes(905, 2) == [227, 170, 127, 96, 72, 54, 40, 30, 23, 17, 13, 9, 8, 8, 8, 3]
+    assert slice_sizes(48, 2) == [12, 9, 8, 8, 8, 3]
+    assert slice_sizes(5, 2) == [5]
+    assert slice_sizes(0, 2) == []
+    for total in range(1, 3000, 7):
+        for count in (2, 3, 8):
+            assert sum(slice_sizes(total, count)) == total
 
 
 def test_a_small_batch_stays_in_this_process() -> None:

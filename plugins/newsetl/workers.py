@@ -32,7 +32,7 @@ R = TypeVar("R")
 # ~50 ms, a spawned one re-imports its modules and models for a second or more.
 MIN_ITEMS_PER_WORKER = 24
 MIN_ITEMS_PER_SPAWNED_WORKER = 500
-SLICES_PER_WORKER = 6
+SMALLEST_SLICE = 8
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -154,13 +154,30 @@ def map_shares(
 def _run_shares(
     pool: ProcessPoolExecutor, func: Callable[[list[T]], list[R]], items: list[T], count: int
 ) -> list[R]:
-    """func over consecutive slices, several per worker: a worker that finishes early takes the
-    next slice (a batch's Korean and English articles differ several-fold in cost)."""
-    size = max(1, -(-len(items) // (count * SLICES_PER_WORKER)))
-    slices = [items[start : start + size] for start in range(0, len(items), size)]
+    """func over consecutive slices that shrink as the work runs out; a worker that finishes
+    early takes the next slice (a batch's Korean and English articles differ several-fold in
+    cost)."""
+    slices: list[list[T]] = []
+    start = 0
+    for size in slice_sizes(len(items), count):
+        slices.append(items[start : start + size])
+        start += size
     merged: list[R] = []
     for share, results in zip(slices, pool.map(func, slices), strict=True):
         if len(results) != len(share):
             raise RuntimeError(f"{func.__name__} returned {len(results)} results for {len(share)}")
         merged.extend(results)
     return merged
+
+
+def slice_sizes(total: int, count: int) -> list[int]:
+    """Guided scheduling: each slice is 1/(2·count) of the items still left, and at least
+    SMALLEST_SLICE. The first slices are large (few round trips), the last small, so the
+    workers finish together instead of one waiting on another's last large slice."""
+    sizes: list[int] = []
+    left = total
+    while left > 0:
+        size = min(left, max(SMALLEST_SLICE, -(-left // (2 * count))))
+        sizes.append(size)
+        left -= size
+    return sizes
