@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-import yaml
 
 from newsetl.schema import ENTITY_TYPES
+from newsetl.settings import parse_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "gazetteer.yaml"
 
@@ -232,7 +232,7 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     with _lock:
         cached = _cache.get(resolved)
         if cached is None:
-            document = yaml.safe_load(resolved.read_text(encoding="utf-8")) or {}
+            document = parse_yaml(resolved.read_text(encoding="utf-8")) or {}
             cached = _cache[resolved] = build_gazetteer(document)
         return cached
 

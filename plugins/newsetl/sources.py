@@ -21,12 +21,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import polars as pl
-import yaml
 
 from newsetl import schema
 from newsetl.feeds import FeedError, ListingEntry, discover_feeds, read_listing, sniff_kind
 from newsetl.fetch import Fetcher, FetchResult, Validators
-from newsetl.settings import PROJECT_ROOT, Settings
+from newsetl.settings import PROJECT_ROOT, Settings, parse_yaml
 from newsetl.state import SourceState, load_state, save_state
 
 FILE_KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl", ".xml": "listing"}
@@ -69,7 +68,7 @@ def load_sources_file(path: Path, substitutions: dict[str, str] | None = None) -
     text = path.read_text(encoding="utf-8")
     for key, value in (substitutions or {}).items():
         text = text.replace("{{" + key + "}}", value)
-    document = yaml.safe_load(text) or {}
+    document = parse_yaml(text) or {}
     sources = []
     for item in document.get("sources", []):
         if "url" in item:

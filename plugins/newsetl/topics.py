@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import yaml
 
 from newsetl.gazetteer import has_hangul
 from newsetl.schema import TOP_TOPICS, TOPICS, conform
+from newsetl.settings import parse_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "taxonomy.yaml"
 
@@ -119,7 +119,7 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     resolved = (path or DEFAULT_PATH).resolve()
     with _lock:
         if resolved not in _cache:
-            document = yaml.safe_load(resolved.read_text(encoding="utf-8")) or {}
+            document = parse_yaml(resolved.read_text(encoding="utf-8")) or {}
             _cache[resolved] = build_taxonomy(document)
         return _cache[resolved]
 

@@ -87,3 +87,14 @@ def test_build_gazetteer_rejects_unknown_types() -> None:
         build_gazetteer(
             {"include_countries": False, "entities": [{"id": "x:y", "name": "Y", "type": "THING"}]}
         )
+
+
+@pytest.mark.parametrize("name", ["gazetteer.yaml", "taxonomy.yaml", "sources.yaml"])
+def test_config_files_read_the_same_with_the_c_loader(name: str) -> None:
+    import yaml
+
+    from newsetl.settings import PROJECT_ROOT, parse_yaml
+
+    text = (PROJECT_ROOT / "config" / name).read_text(encoding="utf-8")
+    assert parse_yaml(text) == yaml.safe_load(text)
+    assert yaml.__with_libyaml__  # the wheel carries libyaml: the fast path is what runs
