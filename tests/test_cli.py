@@ -181,4 +181,15 @@ def test_installed_command_runs_a_url(settings: Settings, sample_site: str) -> N
         text=True,
         timeout=120,
     )
-    assert json.loads(query.stdout)[0]["n"] >= 5
+    assert json.loads(query.stdout)[0]["n"] >= 5  # all of stdout arrives through the pipe
+    # The console script ends the process itself: the exit code and the one-line error stay.
+    missing = settings.db_path.with_name("none.duckdb")
+    failed = subprocess.run(
+        [command[0], "query", "select 1", "--db", str(missing)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert failed.returncode == 1
+    assert failed.stderr.startswith(f"newsetl: error: no warehouse at {missing};")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import datetime as dt
 import decimal
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
@@ -33,6 +35,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"newsetl: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_REJECTED
+
+
+def entry() -> NoReturn:
+    """The `newsetl` console script: main(), the exit handlers, and the end of the process.
+
+    Tearing the interpreter down after a run (freeing every loaded module's objects one by one)
+    took about a second after the 905-page benchmark run, 5 % of it. Nothing is left to write
+    by then: the run's files and the warehouse are closed, and the exit handlers (logging's
+    flush, temporary files) run here as they would at a normal exit.
+    """
+    code = main()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:
