@@ -8,11 +8,35 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.workers import kept_workers, map_shares, slice_sizes, worker_count
+from newsetl.workers import (
+    SideProcess,
+    kept_workers,
+    map_shares,
+    side_process,
+    slice_sizes,
+    worker_count,
+)
 
 
 def tag_with_pid(items: list[int]) -> list[tuple[int, int]]:
     return [(item, os.getpid()) for item in items]
+
+
+class Unpicklable(Exception):
+    def __reduce__(self) -> object:
+        raise TypeError("not this one")
+
+
+def refuse(kind: str) -> None:
+    if kind == "plain":
+        raise ValueError("table articles: 3 rows without a title")
+    raise Unpicklable("held a lock")
+
+
+def slow_start() -> None:
+    import time
+
+    time.sleep(60)
 
 
 def share_in_daemon(queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
@@ -199,3 +223,35 @@ def test_enrich_step_finds_stories_while_kept_workers_enrich(tmp_path, monkeypat
     articles = pl.read_parquet(tables["kept"] / "articles.parquet")
     copies = articles.filter(pl.col("body").str.starts_with("The Bank of Korea"))
     assert copies.height == 13 and copies["story_id"].n_unique() == 1
+
+
+def test_a_side_process_serves_calls_and_raises_their_errors_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("newsetl.workers.can_fork", lambda: True)  # whatever ran before
+    with side_process() as side:
+        assert side is not None
+        assert side.call(os.getpid) != os.getpid()
+        assert side.call(sorted, [3, 1, 2]) == [1, 2, 3]
+        with pytest.raises(ValueError, match="^table articles: 3 rows without a title$"):
+            side.call(refuse, "plain")
+        with pytest.raises(RuntimeError, match="^Unpicklable: held a lock$"):
+            side.call(refuse, "unpicklable")
+        assert side.call(sorted, [2, 1]) == [1, 2]  # still serving after the errors
+
+
+def test_a_side_process_still_loading_ends_at_once() -> None:
+    """A run with nothing to validate must not wait for Great Expectations to finish loading."""
+    import time
+
+    side = SideProcess(slow_start)
+    began = time.monotonic()
+    side.close()
+    assert time.monotonic() - began < 5
+    assert not side._process.is_alive()
+
+
+def test_no_side_process_where_none_may_be_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("newsetl.workers.can_fork", lambda: False)
+    with side_process() as side:
+        assert side is None

@@ -543,7 +543,10 @@ def run(
         return skip_loaded(source, run_dir, run_id, settings)
 
     with ExitStack() as stack:
+        side = None
         if workers.can_fork():  # forked now, while this process is small
+            # Great Expectations loads in a process of its own while this one extracts.
+            side = stack.enter_context(workers.side_process(quality.preload))
             stack.enter_context(workers.kept_workers())
         if raw_from is not None:
             raw = timed("extract", lambda: raw_from(run_dir))
@@ -554,12 +557,13 @@ def run(
         to_parse = pl.scan_parquet(changed).filter(pl.col("status") == "ok")
         if to_parse.select(pl.len()).collect().item() >= PARALLEL_MIN_ROWS:
             stack.enter_context(workers.kept_workers())  # spawned: nothing was forked above
-            # Worker processes do the row work from here on and none is forked any more, so
-            # GX can load in a thread beside them, ready for the validate step.
-            quality.preload()
-            stack.callback(quality.wait_for_preload)
+            if side is None:
+                # Worker processes do the row work from here on and none is forked any more,
+                # so GX can load in a thread beside them, ready for the validate step.
+                quality.preload()
+                stack.callback(quality.wait_for_preload)
         loaded = _parse_to_load(
-            changed, unchanged, run_dir, run_id, settings, started_at, timed, counts
+            changed, unchanged, run_dir, run_id, settings, started_at, timed, counts, side
         )
     summary.published = str(timed("publish", lambda: publish(settings, run_dir)))
     if raw_from is None:
@@ -585,9 +589,11 @@ def _parse_to_load(
     started_at: datetime,
     timed: Callable[..., Path],
     counts: dict[str, int],
+    side: workers.SideProcess | None = None,
 ) -> list[tuple[Path, Path]]:
     """Parse, enrich, validate and load a run's raw rows part by part (split_raw); returns
-    each part's raw file and validated folder. `counts` adds up what the loads report."""
+    each part's raw file and validated folder. `counts` adds up what the loads report; the
+    validate step runs in `side` where there is one."""
     from newsetl import runs
     from newsetl.stories import SIGNATURES_FILE
 
@@ -608,8 +614,11 @@ def _parse_to_load(
         last = position == len(documents) - 1
         earlier = [v.parent / "tables" / SIGNATURES_FILE for v in validated_parts]
         tables = timed("enrich", lambda d=part_documents, e=earlier: enrich(d, settings, e), shard)
+        arguments = (tables, run_id, settings, fetch_log)
         validated = timed(
-            "validate", lambda t=tables: validate(t, run_id, settings, fetch_log), shard
+            "validate",
+            lambda a=arguments: side.call(validate, *a) if side else validate(*a),
+            shard,
         )
 
         def do_load(v: Path = validated, last: bool = last) -> Path:

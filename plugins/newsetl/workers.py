@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 log = logging.getLogger("newsetl")
 
@@ -33,6 +33,7 @@ R = TypeVar("R")
 MIN_ITEMS_PER_WORKER = 24
 MIN_ITEMS_PER_SPAWNED_WORKER = 500
 SMALLEST_SLICE = 8
+SIDE_NICENESS = 5
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -109,6 +110,79 @@ def kept_workers(workers: int | None = None) -> Iterator[None]:
     finally:
         _kept = None
         executor.shutdown(cancel_futures=True)
+
+
+class SideProcess:
+    """One forked process beside the run, for a step whose library is slow to import (Great
+    Expectations takes seconds): started at the run's start while this process is small and
+    the other core idle, it loads the library while this process extracts, then serves one
+    call at a time. `close` ends it at once, loaded or not, so a run with nothing to validate
+    never waits for it.
+
+    A bare Process and Pipe rather than a pool: a pool starts threads in this process, after
+    which the run's workers could no longer be forked (see can_fork), and a pool's worker
+    cannot be ended while it is still starting.
+    """
+
+    def __init__(self, initializer: Callable[[], None] | None = None) -> None:
+        context = multiprocessing.get_context("fork")
+        self._connection, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve,
+            args=(child, os.getpid(), initializer),
+            name="newsetl-side",
+            daemon=True,
+        )
+        self._process.start()
+        child.close()
+
+    def call(self, func: Callable[..., R], *args: Any) -> R:
+        """func(*args) in the side process; its exception is raised here."""
+        self._connection.send((func, args))
+        try:
+            status, value = self._connection.recv()
+        except EOFError:
+            raise RuntimeError(f"the side process ended during {func.__name__}") from None
+        if status == "error":
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self._process.terminate()
+        self._process.join()
+        self._connection.close()
+
+
+def _serve(connection: Any, parent: int, initializer: Callable[[], None] | None) -> None:
+    _die_with_parent(parent)
+    os.nice(SIDE_NICENESS)  # the parse and enrich workers come first
+    if initializer is not None:
+        initializer()
+    while True:
+        try:
+            func, args = connection.recv()
+        except EOFError:
+            return
+        try:
+            connection.send(("ok", func(*args)))
+        except Exception as exc:  # noqa: BLE001 - raised again in the run's process
+            try:
+                connection.send(("error", exc))
+            except Exception:  # noqa: BLE001 - an exception that does not pickle
+                connection.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+@contextmanager
+def side_process(initializer: Callable[[], None] | None = None) -> Iterator[SideProcess | None]:
+    """A SideProcess for the block, or None where one cannot be forked (see can_fork)."""
+    if not can_fork() or not _may_have_children():
+        yield None
+        return
+    side = SideProcess(initializer)
+    try:
+        yield side
+    finally:
+        side.close()
 
 
 def map_shares(
