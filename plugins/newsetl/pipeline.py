@@ -562,6 +562,11 @@ def run(
                 # so GX can load in a thread beside them, ready for the validate step.
                 quality.preload()
                 stack.callback(quality.wait_for_preload)
+        elif side is not None:
+            # Too little to validate for GX to be worth its load: end the side process now,
+            # as its import would compete with this run for the CPU.
+            side.close()
+            side = None
         loaded = _parse_to_load(
             changed, unchanged, run_dir, run_id, settings, started_at, timed, counts, side
         )

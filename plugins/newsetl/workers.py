@@ -148,6 +148,9 @@ class SideProcess:
         return value  # type: ignore[no-any-return]
 
     def close(self) -> None:
+        """End the process, loaded or not; closing again does nothing."""
+        if self._connection.closed:
+            return
         self._process.terminate()
         self._process.join()
         self._connection.close()
