@@ -384,10 +384,10 @@ def preload() -> None:
 
     A run starts this in its side process as the run starts (newsetl.workers.SideProcess), or,
     where none could be forked, in a thread while its worker processes parse and enrich; either
-    way its validate step finds GX imported and a context ready. Calling it again while that is under way or unused does
-    nothing. Validation waits for the thread; :func:`wait_for_preload` does too, for a caller
-    that must not leave it running. Start it only where no process is forked while it runs
-    (see newsetl.workers.can_fork).
+    way its validate step finds GX imported and a context ready. Calling it again while that
+    is under way or unused does nothing. Validation waits for the thread;
+    :func:`wait_for_preload` does too, for a caller that must not leave it running. Start it
+    only where no process is forked while it runs (see newsetl.workers.can_fork).
     """
     global _preloading
     with _preload_lock:
