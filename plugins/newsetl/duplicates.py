@@ -14,7 +14,7 @@ never renames it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHash
 
 SHINGLE_CHARS = 5
 NUM_PERM = 128
@@ -106,30 +106,6 @@ class KnownStory:
     values: np.ndarray  # NUM_PERM unsigned 64-bit MinHash values
 
 
-class KnownStories(list[KnownStory]):
-    """Known stories in order, with their LSH index, which grows with the list instead of
-    being built again: the parts of a large run each add theirs, and the index over every
-    earlier part would otherwise be rebuilt for each part (quadratic in the parts)."""
-
-    def __init__(self, stories: Iterable[KnownStory] = ()) -> None:
-        super().__init__(stories)
-        self._index: MinHashLSH | None = None
-        self._threshold = SIMILARITY
-        self._indexed = 0
-
-    def index(self, threshold: float = SIMILARITY) -> MinHashLSH:
-        """The LSH index of the stories by position, brought up to date."""
-        if self._index is None or self._threshold != threshold:
-            from datasketch import MinHashLSH
-
-            self._index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-            self._threshold, self._indexed = threshold, 0
-        for position in range(self._indexed, len(self)):
-            self._index.insert(position, _minhash(self[position].values))
-        self._indexed = len(self)
-        return self._index
-
-
 def group_near_duplicates(
     keys: Sequence[str],
     bodies: Sequence[str],
@@ -161,9 +137,9 @@ def assign_stories(
     from datasketch import MinHashLSH
 
     index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    if not isinstance(known, KnownStories):
-        known = KnownStories(known)
-    known_index = known.index(threshold)
+    known_index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    for position, story in enumerate(known):
+        known_index.insert(position, _minhash(story.values))
     parent = list(range(len(keys)))
     story_of: dict[int, str] = {}  # root → the known story it joined
 

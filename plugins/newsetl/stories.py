@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from newsetl.duplicates import NUM_PERM, KnownStories, KnownStory
+from newsetl.duplicates import NUM_PERM, KnownStory
 from newsetl.settings import Settings
 
 STORY_WINDOW = timedelta(days=7)
@@ -49,63 +48,14 @@ def signatures_frame(
     )
 
 
-@dataclass
-class _Read:
-    """What known_stories last read: its files (each with its size and modification time),
-    the stories, and their article ids."""
-
-    files: list[tuple[Path, int, int]]
-    stories: KnownStories
-    article_ids: set[str]
-
-
-_last_read: _Read | None = None
-
-
-def known_stories(settings: Settings, earlier: Sequence[Path] = ()) -> KnownStories:
+def known_stories(settings: Settings, earlier: Sequence[Path] = ()) -> list[KnownStory]:
     """The published window's articles, then those of `earlier` signature files (the parts
-    of this run already loaded); the last article of an id wins.
-
-    The parts of a large run each ask again with one more file: those calls only add the new
-    file's stories (and their LSH index only grows, see KnownStories) when none of its ids
-    was read before; anything else reads every file again."""
-    global _last_read
-    files = [
-        (p, stat.st_size, stat.st_mtime_ns)
-        for p in (store_path(settings), *earlier)
-        if (stat := _stat(p)) is not None
-    ]
-    last = _last_read
-    if last is not None and files[: len(last.files)] == last.files:
-        added = _signatures([path for path, _, _ in files[len(last.files) :]])
-        ids = added["article_id"].to_list()
-        if not last.article_ids.intersection(ids) and len(set(ids)) == len(ids):
-            last.stories.extend(_known(added))
-            last.article_ids.update(ids)
-            last.files = files
-            return last.stories
-    frame = _signatures([path for path, _, _ in files]).unique(
-        subset="article_id", keep="last", maintain_order=True
-    )
-    stories = KnownStories(_known(frame))
-    _last_read = _Read(files, stories, set(frame["article_id"].to_list()))
-    return stories
-
-
-def _stat(path: Path) -> os.stat_result | None:
-    try:
-        return path.stat()
-    except FileNotFoundError:
-        return None
-
-
-def _signatures(files: Sequence[Path]) -> pl.DataFrame:
+    of this run already loaded)."""
+    files = [p for p in (store_path(settings), *earlier) if p.exists()]
     if not files:
-        return pl.DataFrame(schema=SIGNATURES)
-    return pl.concat([pl.read_parquet(f, columns=list(SIGNATURES)) for f in files])
-
-
-def _known(frame: pl.DataFrame) -> list[KnownStory]:
+        return []
+    frame = pl.concat([pl.read_parquet(f, columns=list(SIGNATURES)) for f in files])
+    frame = frame.unique(subset="article_id", keep="last", maintain_order=True)
     matrix = frame["minhash"].to_numpy()
     return [
         KnownStory(story_id, matrix[row])
