@@ -33,6 +33,10 @@ def refuse(kind: str) -> None:
     raise Unpicklable("held a lock")
 
 
+def die_at_start() -> None:
+    os._exit(3)
+
+
 def slow_start() -> None:
     import time
 
@@ -255,3 +259,13 @@ def test_no_side_process_where_none_may_be_forked(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr("newsetl.workers.can_fork", lambda: False)
     with side_process() as side:
         assert side is None
+
+
+def test_a_side_process_that_died_is_one_clear_error() -> None:
+    side = SideProcess(die_at_start)
+    side._process.join(timeout=10)
+    try:
+        with pytest.raises(RuntimeError, match="^the side process ended during sorted$"):
+            side.call(sorted, [2, 1])
+    finally:
+        side.close()

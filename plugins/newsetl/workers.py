@@ -9,6 +9,9 @@ Workers are forked when that is safe (the parent has imported what they need, an
 it is free) and spawned otherwise: a fork of a process whose Kiwi worker threads have run can
 deadlock. Where no child process may be started (a daemonic process such as a Celery pool
 worker), or the share is small, the work runs in this process.
+
+A SideProcess, forked beside the workers as a run starts, loads Great Expectations on the
+core the run's first step leaves idle and then runs the validate step.
 """
 
 from __future__ import annotations
@@ -138,10 +141,10 @@ class SideProcess:
 
     def call(self, func: Callable[..., R], *args: Any) -> R:
         """func(*args) in the side process; its exception is raised here."""
-        self._connection.send((func, args))
         try:
+            self._connection.send((func, args))
             status, value = self._connection.recv()
-        except EOFError:
+        except (EOFError, BrokenPipeError):  # it died (killed, out of memory) before answering
             raise RuntimeError(f"the side process ended during {func.__name__}") from None
         if status == "error":
             raise value
