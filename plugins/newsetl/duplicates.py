@@ -4,32 +4,30 @@ Bodies are compared as sets of character 5-grams (whitespace folded, case folded
 works alike for Korean, where particles glue onto words, and English. Each 5-gram is hashed
 to 64 bits with numpy in one pass over the text (a rolling polynomial over code points, then
 splitmix64's finaliser), so a batch costs array work rather than a hash call per shingle.
-MinHash signatures in an LSH index (datasketch) find candidate pairs without comparing every
-pair; each candidate is confirmed with the exact Jaccard similarity of the two hash sets
-(collisions are negligible at 64 bits), then pairs are joined transitively. A story is
-named after its earliest member, so adding a later copy
-never renames it.
+MinHash signatures (datasketch's affine permutations, computed with numpy) banded for
+locality-sensitive hashing find candidate pairs without comparing every pair; each candidate
+is confirmed with the exact Jaccard similarity of the two hash sets (collisions are
+negligible at 64 bits), then pairs are joined transitively. A story is named after its
+earliest member, so adding a later copy never renames it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from datasketch import MinHash
 
 SHINGLE_CHARS = 5
 NUM_PERM = 128
 # Syndicated copies with a changed sentence or two sit above 0.8; different articles on the
 # same event, written separately, stay well under 0.3.
 SIMILARITY = 0.6
+# The bands datasketch's MinHashLSH picks for SIMILARITY and NUM_PERM, weighing false
+# positives and false negatives alike (a test checks): 18 bands of 7 values.
+BANDS, ROWS = 18, 7
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -61,12 +59,18 @@ def shingle_hashes(text: str, size: int = SHINGLE_CHARS) -> np.ndarray:
     with np.errstate(over="ignore"):
         for k in range(min(size, len(codes))):
             hashes = hashes * _POLY + codes[k : k + count]
-        hashes ^= hashes >> np.uint64(30)
-        hashes *= _MIX1
-        hashes ^= hashes >> np.uint64(27)
-        hashes *= _MIX2
-        hashes ^= hashes >> np.uint64(31)
-    return np.unique(hashes)
+    return np.unique(_mix(hashes))
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, element-wise."""
+    with np.errstate(over="ignore"):
+        values = values ^ (values >> np.uint64(30))
+        values *= _MIX1
+        values ^= values >> np.uint64(27)
+        values *= _MIX2
+        values ^= values >> np.uint64(31)
+    return values
 
 
 def hash_jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -79,69 +83,158 @@ def hash_jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's 64-bit affine permutations (h -> a*h + b mod 2^64). The shingle hashes are
-    already avalanched, so the signature is one array expression per body. datasketch (and
-    the scipy it imports, a second) loads on first use: a run with nothing new never needs it."""
-    from datasketch import MinHash
+    """The 64-bit affine permutations h -> a*h + b mod 2^64 of datasketch's MinHash(seed=1,
+    scheme="affine64"), drawn the same way (a test compares them), so signatures stored by
+    earlier runs stay comparable. The shingle hashes are already avalanched, so a body's
+    signature is one array expression."""
+    generator = np.random.RandomState(1)
+    a = generator.randint(0, 1 << 63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = generator.randint(0, 1 << 64, NUM_PERM, dtype=np.uint64)
+    return a, b
 
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine64").permutations
 
-
-def signature(hashes: np.ndarray) -> MinHash:
-    """The MinHash of a body's shingle hashes."""
+def signature(hashes: np.ndarray) -> np.ndarray:
+    """The NUM_PERM MinHash values of a body's shingle hashes."""
     a, b = _permutations()
-    if hashes.size:
-        with np.errstate(over="ignore"):
-            values = (hashes[:, None] * a + b).min(axis=0)
-    else:
-        values = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
-    return _minhash(values)
+    if not hashes.size:
+        return np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return (hashes[:, None] * a + b).min(axis=0)
 
 
-@dataclass(frozen=True)
-class KnownStory:
-    """An article of an earlier batch: its story and its body's MinHash values."""
+def band_keys(values: np.ndarray) -> np.ndarray:
+    """Each LSH band of ROWS MinHash values folded into one 64-bit key: (n, NUM_PERM) →
+    (n, BANDS). Equal bands give equal keys; a collision of unequal ones (about 2^-64) only
+    adds a candidate, which the similarity check then judges."""
+    bands = values[:, : BANDS * ROWS].reshape(len(values), BANDS, ROWS)
+    keys = np.zeros((len(values), BANDS), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(ROWS):
+            keys = keys * _POLY + bands[:, :, row]
+    return _mix(keys)
 
-    story_id: str
-    values: np.ndarray  # NUM_PERM unsigned 64-bit MinHash values
+
+class KnownStories:
+    """Articles of earlier batches, oldest first: their story ids and MinHash values, with
+    an LSH index of sorted band keys that grows as parts of a run are added instead of being
+    built again (and holds a few numbers per article rather than Python objects).
+
+    An article added again replaces its earlier entry and moves to the end."""
+
+    def __init__(self) -> None:
+        self.story_ids: list[str] = []
+        self._positions: dict[str, int] = {}  # article id → its current position
+        self._values = np.empty((0, NUM_PERM), dtype=np.uint64)
+        self._alive = np.empty(0, dtype=bool)
+        self._sorted_keys = np.empty((BANDS, 0), dtype=np.uint64)
+        self._order = np.empty((BANDS, 0), dtype=np.int32)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def extend(
+        self, article_ids: Sequence[str], story_ids: Sequence[str], values: np.ndarray
+    ) -> None:
+        """Add articles (rows of `values`) after those already known."""
+        if not len(article_ids):
+            return
+        start = len(self.story_ids)
+        alive = np.ones(len(article_ids), dtype=bool)
+        for offset, article_id in enumerate(article_ids):
+            earlier = self._positions.get(article_id)
+            if earlier is not None:
+                if earlier >= start:
+                    alive[earlier - start] = False
+                else:
+                    self._alive[earlier] = False
+            self._positions[article_id] = start + offset
+        self.story_ids.extend(story_ids)
+        self._values = np.concatenate([self._values, values.astype(np.uint64, copy=False)])
+        self._alive = np.concatenate([self._alive, alive])
+        keys = np.concatenate([self._sorted_keys, band_keys(values).T], axis=1)
+        added = np.arange(start, start + len(article_ids), dtype=np.int32)
+        order = np.concatenate([self._order, np.tile(added, (BANDS, 1))], axis=1)
+        by_key = np.argsort(keys, axis=1, kind="stable")
+        self._sorted_keys = np.take_along_axis(keys, by_key, axis=1)
+        self._order = np.take_along_axis(order, by_key, axis=1)
+
+    def oldest_matches(self, values: np.ndarray, chunk: int = 256) -> np.ndarray:
+        """For each row of `values`, the position of the oldest known article that shares an
+        LSH band with it and agrees on at least SIMILARITY of its MinHash values (the
+        estimated Jaccard similarity of two bodies), or -1."""
+        best = np.full(len(values), -1, dtype=np.int64)
+        if not len(self) or not len(values):
+            return best
+        queries = band_keys(values)
+        for first in range(0, len(values), chunk):
+            rows, positions = self._candidates(queries[first : first + chunk])
+            rows += first
+            positions = positions.astype(np.int64)
+            keep = self._alive[positions]
+            rows, positions = rows[keep], positions[keep]
+            # Oldest first, so the first row of each query that agrees is its answer.
+            by_age = np.lexsort((positions, rows))
+            rows, positions = rows[by_age], positions[by_age]
+            agrees = np.empty(len(rows), dtype=bool)
+            for start in range(0, len(rows), 8192):
+                part = slice(start, start + 8192)
+                same = self._values[positions[part]] == values[rows[part]]
+                agrees[part] = np.count_nonzero(same, axis=1) >= SIMILARITY * NUM_PERM
+            rows, positions = rows[agrees], positions[agrees]
+            firsts = np.unique(rows, return_index=True)[1]
+            best[rows[firsts]] = positions[firsts]
+        return best
+
+    def _candidates(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct (query row, known position) pairs with an equal band key."""
+        found_rows, found_positions = [], []
+        for band in range(BANDS):
+            keys = self._sorted_keys[band]
+            low = np.searchsorted(keys, queries[:, band], side="left")
+            counts = np.searchsorted(keys, queries[:, band], side="right") - low
+            total = int(counts.sum())
+            if not total:
+                continue
+            rows = np.repeat(np.arange(len(queries)), counts)
+            within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+            found_rows.append(rows)
+            found_positions.append(self._order[band][np.repeat(low, counts) + within])
+        if not found_rows:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        width = len(self.story_ids)
+        pairs = np.unique(np.concatenate(found_rows) * width + np.concatenate(found_positions))
+        return pairs // width, pairs % width
 
 
 def group_near_duplicates(
-    keys: Sequence[str],
-    bodies: Sequence[str],
-    published: Sequence[datetime | None],
-    *,
-    threshold: float = SIMILARITY,
+    keys: Sequence[str], bodies: Sequence[str], published: Sequence[datetime | None]
 ) -> list[str]:
     """For each body, the key of the earliest-published member of its near-duplicate group
     (ties broken by key), so members of one group share one representative."""
-    return assign_stories(keys, bodies, published, threshold=threshold)[0]
+    return assign_stories(keys, bodies, published)[0]
 
 
 def assign_stories(
     keys: Sequence[str],
     bodies: Sequence[str],
     published: Sequence[datetime | None],
-    known: Sequence[KnownStory] = (),
-    *,
-    threshold: float = SIMILARITY,
-) -> tuple[list[str], list[np.ndarray]]:
-    """Each body's group label and MinHash values.
+    known: KnownStories | None = None,
+) -> tuple[list[str], np.ndarray]:
+    """Each body's group label, and its MinHash values (one row per body).
 
     A body near a `known` article of an earlier batch (estimated Jaccard of the MinHash
     values, their bodies being gone) takes that article's story_id as its label, so a copy
-    syndicated hours later joins the story it copies; otherwise the label is the key of the
+    syndicated hours later joins the story it copies; where a group comes to hold copies of
+    several, the oldest known article names it. Otherwise the label is the key of the
     earliest-published member of its group in this batch (ties broken by key)."""
     shingles = [shingle_hashes(body) for body in bodies]
-    minhashes = [signature(grams) for grams in shingles]
-    from datasketch import MinHashLSH
-
-    index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    known_index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    for position, story in enumerate(known):
-        known_index.insert(position, _minhash(story.values))
+    values = np.empty((len(bodies), NUM_PERM), dtype=np.uint64)
+    for row, grams in enumerate(shingles):
+        values[row] = signature(grams)
+    oldest = known.oldest_matches(values) if known is not None else None
+    tables: list[dict[int, list[int]]] = [{} for _ in range(BANDS)]
     parent = list(range(len(keys)))
-    story_of: dict[int, str] = {}  # root → the known story it joined
+    story_of: dict[int, int] = {}  # root → the position of the known article it copies
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -154,22 +247,21 @@ def assign_stories(
         if root_i != root_j:
             parent[root_i] = root_j
             if root_i in story_of:
-                story_of.setdefault(root_j, story_of.pop(root_i))
+                joined = story_of.pop(root_i)
+                story_of[root_j] = min(joined, story_of.get(root_j, joined))
 
-    for i, minhash in enumerate(minhashes):
+    for i, row in enumerate(band_keys(values).tolist()):
+        candidates: set[int] = set()
+        for table, key in zip(tables, row, strict=True):
+            members = table.setdefault(key, [])
+            candidates.update(members)
+            members.append(i)
         # Candidates already joined need no comparison: in a big cluster most are.
-        for j in index.query(minhash):
-            if find(i) != find(j) and hash_jaccard(shingles[i], shingles[j]) >= threshold:
+        for j in sorted(candidates):
+            if find(i) != find(j) and hash_jaccard(shingles[i], shingles[j]) >= SIMILARITY:
                 union(i, j)
-        index.insert(i, minhash)
-        if known and find(i) not in story_of:
-            # The oldest known article it copies names the story.
-            for position in sorted(known_index.query(minhash)):
-                story = known[position]
-                agreement = np.count_nonzero(story.values == minhash.hashvalues) / NUM_PERM
-                if agreement >= threshold:
-                    story_of[find(i)] = story.story_id
-                    break
+        if oldest is not None and oldest[i] >= 0 and find(i) not in story_of:
+            story_of[find(i)] = int(oldest[i])
 
     def order(i: int) -> tuple[bool, str, str]:
         moment = published[i]
@@ -178,11 +270,10 @@ def assign_stories(
     first: dict[int, int] = {}
     for i in sorted(range(len(keys)), key=order):
         first.setdefault(find(i), i)
-    labels = [story_of.get(find(i), keys[first[find(i)]]) for i in range(len(keys))]
-    return labels, [minhash.hashvalues for minhash in minhashes]
-
-
-def _minhash(values: np.ndarray) -> MinHash:
-    from datasketch import MinHash
-
-    return MinHash(seed=1, hashvalues=values, permutations=_permutations(), scheme="affine64")
+    labels = [
+        known.story_ids[story_of[find(i)]]
+        if known is not None and find(i) in story_of
+        else keys[first[find(i)]]
+        for i in range(len(keys))
+    ]
+    return labels, values

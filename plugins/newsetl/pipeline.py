@@ -192,7 +192,7 @@ def enrich(
 
     def stories() -> tuple[pl.DataFrame, pl.DataFrame]:
         return with_stories(
-            identified, known_stories(settings, earlier) if identified.height else []
+            identified, known_stories(settings, earlier) if identified.height else None
         )
 
     if workers.has_kept_workers() and identified.height:
@@ -515,7 +515,7 @@ def run(
     started_at = datetime.now(UTC)
     say = progress or (lambda _msg: None)
 
-    from newsetl import quality, runs
+    from newsetl import quality, runs, stories
 
     runs.write_run_info(run_dir, runs.RunInfo(run_id=run_id, run_type="cli"))
 
@@ -543,6 +543,7 @@ def run(
         return skip_loaded(source, run_dir, run_id, settings)
 
     with ExitStack() as stack:
+        stack.callback(stories.forget_known_stories)
         side = None
         if workers.can_fork():  # forked now, while this process is small
             # Great Expectations loads in a process of its own while this one extracts.

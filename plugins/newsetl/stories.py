@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from newsetl.duplicates import NUM_PERM, KnownStory
+from newsetl.duplicates import NUM_PERM, KnownStories
 from newsetl.settings import Settings
 
 STORY_WINDOW = timedelta(days=7)
@@ -34,33 +35,67 @@ def store_path(settings: Settings) -> Path:
 
 
 def signatures_frame(
-    article_ids: Iterable[str], story_ids: Iterable[str], values: Sequence[np.ndarray]
+    article_ids: Iterable[str], story_ids: Iterable[str], values: np.ndarray
 ) -> pl.DataFrame:
-    """A batch's rows of SIGNATURES."""
-    matrix = np.vstack(values) if values else np.empty((0, NUM_PERM), dtype=np.uint64)
+    """A batch's rows of SIGNATURES (`values`: one row of NUM_PERM values per article)."""
     return pl.DataFrame(
         {
             "article_id": list(article_ids),
             "story_id": list(story_ids),
-            "minhash": matrix,
+            "minhash": values.reshape(-1, NUM_PERM),
         },
         schema=SIGNATURES,
     )
 
 
-def known_stories(settings: Settings, earlier: Sequence[Path] = ()) -> list[KnownStory]:
+@dataclass
+class _Read:
+    """What known_stories last read: its files, each with its inode, size and modification
+    time, and the stories."""
+
+    files: list[tuple[Path, int, int, int]]
+    stories: KnownStories
+
+
+_last_read: _Read | None = None
+
+
+def known_stories(settings: Settings, earlier: Sequence[Path] = ()) -> KnownStories:
     """The published window's articles, then those of `earlier` signature files (the parts
-    of this run already loaded)."""
-    files = [p for p in (store_path(settings), *earlier) if p.exists()]
-    if not files:
-        return []
-    frame = pl.concat([pl.read_parquet(f, columns=list(SIGNATURES)) for f in files])
-    frame = frame.unique(subset="article_id", keep="last", maintain_order=True)
-    matrix = frame["minhash"].to_numpy()
-    return [
-        KnownStory(story_id, matrix[row])
-        for row, story_id in enumerate(frame["story_id"].to_list())
+    of this run already loaded); an article read again takes its later place.
+
+    The parts of a large run each ask again with one more file: when the files read last
+    time come first and unchanged, only the new ones are read and added (see KnownStories),
+    instead of reading and indexing every earlier part again for each part."""
+    global _last_read
+    files = [
+        (path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        for path in (store_path(settings), *earlier)
+        if (stat := _stat(path)) is not None
     ]
+    last = _last_read
+    if last is None or files[: len(last.files)] != last.files:
+        last = _last_read = _Read([], KnownStories())
+    for path, *_ in files[len(last.files) :]:
+        frame = pl.read_parquet(path, columns=list(SIGNATURES))
+        last.stories.extend(
+            frame["article_id"].to_list(), frame["story_id"].to_list(), frame["minhash"].to_numpy()
+        )
+    last.files = files
+    return last.stories
+
+
+def forget_known_stories() -> None:
+    """Free what known_stories keeps for the next part (called when a run ends)."""
+    global _last_read
+    _last_read = None
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
 
 
 def promote(run_dir: Path, settings: Settings, now: datetime | None = None) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -14,7 +13,7 @@ from newsetl import schema
 if TYPE_CHECKING:
     import numpy as np
 
-    from newsetl.duplicates import KnownStory
+    from newsetl.duplicates import KnownStories
 
 _SPACE = re.compile(r"\s+")
 
@@ -45,7 +44,7 @@ def build_articles(documents: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_articles_and_signatures(
-    documents: pl.DataFrame, known: Sequence[KnownStory] = ()
+    documents: pl.DataFrame, known: KnownStories | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """build_articles, with stories continued from `known` articles of earlier batches, and
     the batch's own MinHash values (newsetl.stories.SIGNATURES) for the batches after it."""
@@ -72,7 +71,7 @@ def identified_articles(documents: pl.DataFrame) -> pl.DataFrame:
 
 
 def with_stories(
-    articles: pl.DataFrame, known: Sequence[KnownStory] = ()
+    articles: pl.DataFrame, known: KnownStories | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """identified_articles with their story ids (the `articles` table), and the batch's
     MinHash values (newsetl.stories.SIGNATURES)."""
@@ -84,13 +83,11 @@ def with_stories(
 
 
 def story_ids(
-    articles: pl.DataFrame, known: Sequence[KnownStory] = ()
-) -> tuple[pl.Series, list[np.ndarray]]:
+    articles: pl.DataFrame, known: KnownStories | None = None
+) -> tuple[pl.Series, np.ndarray]:
     """One story per group of near-duplicate bodies (syndicated copies, small edits), named
     's:' + the first 16 hex digits of the content hash of the group's earliest article, or
     the story of a `known` article the group copies; with each body's MinHash values."""
-    if articles.is_empty():
-        return pl.Series("story_id", [], dtype=pl.String), []
     from newsetl.duplicates import assign_stories
 
     ids = articles["article_id"].to_list()
