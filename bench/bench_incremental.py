@@ -2,7 +2,9 @@
 
 The corpus is the extraction benchmark's pages (`--copies` times) and `--articles`
 generated JSONL articles; both runs are real `newsetl run` processes on one warehouse.
-Target: the re-run takes at most 10% of the first run's time.
+Target: the re-run takes at most 10% of the first run's time. A re-run is short enough
+(about a second) for the machine's noise to move it by a fifth, so it runs RERUNS times and
+the median counts.
 
     python bench/bench_incremental.py [--copies 2] [--articles 400]
 """
@@ -10,6 +12,7 @@ Target: the re-run takes at most 10% of the first run's time.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +23,7 @@ from corpus import write_generated_corpus, write_page_corpus  # noqa: E402
 from measure import emit, newsetl_run  # noqa: E402
 
 MAX_RATIO = 0.10
+RERUNS = 3
 
 
 def main() -> None:
@@ -33,14 +37,19 @@ def main() -> None:
         write_generated_corpus(sources[1], args.articles)
         db = Path(tmp) / "warehouse.duckdb"
         first = newsetl_run([str(s) for s in sources], db)
-        again = newsetl_run([str(s) for s in sources], db)
-    ratio = round(again.seconds / first.seconds, 3)
+        reruns = [newsetl_run([str(s) for s in sources], db) for _ in range(RERUNS)]
+    again = statistics.median(run.seconds for run in reruns)
+    ratio = round(again / first.seconds, 3)
     emit(
         "incremental",
         {
             "inputs": 181 * args.copies + args.articles,
             "first_run": {"seconds": first.seconds, "summary": first.stdout.strip()[-200:]},
-            "rerun": {"seconds": again.seconds, "summary": again.stdout.strip()[-200:]},
+            "rerun": {
+                "seconds": again,
+                "each_seconds": [run.seconds for run in reruns],
+                "summary": reruns[-1].stdout.strip()[-200:],
+            },
             "ratio": ratio,
             "target": MAX_RATIO,
             "met": ratio <= MAX_RATIO,

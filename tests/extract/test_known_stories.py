@@ -42,12 +42,12 @@ def test_permutations_and_bands_are_datasketchs() -> None:
     assert (lsh.b, lsh.r) == (BANDS, ROWS)
 
 
-def related_values(seed: int, count: int) -> np.ndarray:
+def related_values(seed: int, count: int, family: int = 8) -> np.ndarray:
     """MinHash-like rows in families: each row copies a family's base and redraws a share of
     its values, from a few (near copies) to most (unrelated), so some rows share bands and
     agree above SIMILARITY, some share bands and agree below it, and some share nothing."""
     rng = np.random.default_rng(seed)
-    bases = rng.integers(0, 2**64 - 1, (count // 8 + 1, NUM_PERM), dtype=np.uint64)
+    bases = rng.integers(0, 2**64 - 1, (count // family + 1, NUM_PERM), dtype=np.uint64)
     rows = bases[rng.integers(0, len(bases), count)].copy()
     for row in rows:
         redrawn = rng.random(NUM_PERM) < rng.choice([0.05, 0.3, 0.45, 0.6, 0.9])
@@ -77,9 +77,21 @@ def test_oldest_matches_are_what_datasketch_finds() -> None:
     stories.extend([f"a{n}" for n in range(400)], [f"s{n}" for n in range(400)], known)
     expected = reference_oldest(known, list(range(400)), queries)
     assert stories.oldest_matches(queries).tolist() == expected
-    # Small query chunks give the same answers.
-    assert stories.oldest_matches(queries, chunk=7).tolist() == expected
+    # Query by query, the same answers.
+    assert [stories.oldest_matches(queries[n : n + 1])[0] for n in range(200)] == expected
     assert sum(p >= 0 for p in expected) > 40 and sum(p < 0 for p in expected) > 40
+
+
+def test_long_runs_of_candidates_that_mostly_disagree() -> None:
+    """Families of 150 rows: a query's runs hold many older rows, most of which share a band
+    but agree on too few values, so the runs are read for several rounds."""
+    values = related_values(seed=5, count=3300, family=150)
+    known, queries = values[:3000], values[3000:]
+    stories = KnownStories()
+    stories.extend([f"a{n}" for n in range(3000)], [f"s{n}" for n in range(3000)], known)
+    expected = reference_oldest(known, list(range(3000)), queries)
+    assert stories.oldest_matches(queries).tolist() == expected
+    assert len({p for p in expected if p > 0}) > 20
 
 
 def test_grown_part_by_part_it_matches_one_built_at_once() -> None:
