@@ -28,6 +28,7 @@ SIMILARITY = 0.6
 # The bands datasketch's MinHashLSH picks for SIMILARITY and NUM_PERM, weighing false
 # positives and false negatives alike (a test checks): 18 bands of 7 values.
 BANDS, ROWS = 18, 7
+SIGNATURE_BLOCK = 256
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -94,12 +95,19 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 
 
 def signature(hashes: np.ndarray) -> np.ndarray:
-    """The NUM_PERM MinHash values of a body's shingle hashes."""
+    """The NUM_PERM MinHash values of a body's shingle hashes, SIGNATURE_BLOCK shingles at a
+    time so that the products stay in the cache."""
     a, b = _permutations()
-    if not hashes.size:
-        return np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    values = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    products = np.empty((min(len(hashes), SIGNATURE_BLOCK), NUM_PERM), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        return (hashes[:, None] * a + b).min(axis=0)
+        for start in range(0, len(hashes), SIGNATURE_BLOCK):
+            block = hashes[start : start + SIGNATURE_BLOCK]
+            product = products[: len(block)]
+            np.multiply(block[:, None], a, out=product)
+            product += b
+            np.minimum(values, product.min(axis=0), out=values)
+    return values
 
 
 def band_keys(values: np.ndarray) -> np.ndarray:

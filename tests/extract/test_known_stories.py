@@ -204,3 +204,18 @@ def test_tiny_batches(count: int) -> None:
     )
     assert labels == [f"k{n}" for n in range(count)]
     assert values.shape == (count, NUM_PERM)
+
+
+def test_a_signature_in_blocks_is_the_minimum_over_every_shingle() -> None:
+    a, b = _permutations()
+    long_body = " ".join(SENTENCES)  # several blocks of shingles
+    for text in (long_body, SENTENCES[0][:40], "abc", ""):
+        hashes = shingle_hashes(text)
+        with np.errstate(over="ignore"):
+            expected = (
+                (hashes[:, None] * a + b).min(axis=0)
+                if hashes.size
+                else np.full(NUM_PERM, 2**64 - 1, dtype=np.uint64)
+            )
+        assert np.array_equal(signature(hashes), expected)
+    assert len(shingle_hashes(long_body)) > 3 * 256
