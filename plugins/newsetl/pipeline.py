@@ -26,6 +26,8 @@ from newsetl import schema, workers
 from newsetl.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    import duckdb
+
     from newsetl.sources import Source
 
 log = logging.getLogger("newsetl")
@@ -274,8 +276,10 @@ def load(
     started_at: datetime,
     earlier: dict[str, int] | None = None,
     last: bool = True,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> dict[str, int]:
-    """Load the validated batch into the private working warehouse in one transaction.
+    """Load the validated batch into the private working warehouse in one transaction
+    (through `con` where the caller holds it open, see warehouse.working).
 
     `earlier` holds the counts of the run's parts loaded before this one (a large run is
     loaded in parts); the run's `pipeline_runs` row shows their sum. The search index is
@@ -303,33 +307,31 @@ def load(
         "quarantined": quarantine.height,
     }
     totals = {key: value + (earlier or {}).get(key, 0) for key, value in counts.items()}
-    with warehouse.writer_lock(settings):
-        con = warehouse.open_working(settings)
+    with ExitStack() as stack:
+        if con is None:
+            con = stack.enter_context(warehouse.working(settings))
+        records = {
+            "fetch_log": fetch_log,
+            "quarantine": quarantine,
+            "validation_results": results,
+        }
         try:
-            records = {
-                "fetch_log": fetch_log,
-                "quarantine": quarantine,
-                "validation_results": results,
-            }
-            try:
-                result = warehouse.load_batch(con, tables, records, run_id, index=last)
-            except duckdb.OutOfMemoryException:
-                # The cap keeps a load small; a warehouse whose indexes outgrow it loads
-                # again (the failed transaction rolled back) under DuckDB's own default.
-                log.warning("load: over NEWSETL_DUCKDB_MEMORY, loading again without the cap")
-                memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-                con.execute(f"set memory_limit = '{int(memory * 0.8) // 2**20}MB'")
-                result = warehouse.load_batch(con, tables, records, run_id, index=last)
-            changed = result.articles_changed + (earlier or {}).get("articles_changed", 0)
-            runs.save_run(
-                con,
-                _run_root(run_dir),
-                {**totals, "articles_changed": changed},
-                started_at,
-                "loaded",
-            )
-        finally:
-            con.close()
+            result = warehouse.load_batch(con, tables, records, run_id, index=last)
+        except duckdb.OutOfMemoryException:
+            # The cap keeps a load small; a warehouse whose indexes outgrow it loads
+            # again (the failed transaction rolled back) under DuckDB's own default.
+            log.warning("load: over NEWSETL_DUCKDB_MEMORY, loading again without the cap")
+            memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+            con.execute(f"set memory_limit = '{int(memory * 0.8) // 2**20}MB'")
+            result = warehouse.load_batch(con, tables, records, run_id, index=last)
+        changed = result.articles_changed + (earlier or {}).get("articles_changed", 0)
+        runs.save_run(
+            con,
+            _run_root(run_dir),
+            {**totals, "articles_changed": changed},
+            started_at,
+            "loaded",
+        )
     log.info(
         "load: %d articles changed, %d unchanged, %d entities upserted",
         result.articles_changed,
@@ -600,7 +602,7 @@ def _parse_to_load(
     """Parse, enrich, validate and load a run's raw rows part by part (split_raw); returns
     each part's raw file and validated folder. `counts` adds up what the loads report; the
     validate step runs in `side` where there is one."""
-    from newsetl import runs
+    from newsetl import runs, warehouse
     from newsetl.stories import SIGNATURES_FILE
 
     parts = split_raw(changed, run_dir, settings.batch_rows)
@@ -621,19 +623,29 @@ def _parse_to_load(
         earlier = [v.parent / "tables" / SIGNATURES_FILE for v in validated_parts]
         tables = timed("enrich", lambda d=part_documents, e=earlier: enrich(d, settings, e), shard)
         arguments = (tables, run_id, settings, fetch_log)
-        validated = timed(
-            "validate",
-            lambda a=arguments: side.call(validate, *a) if side else validate(*a),
-            shard,
-        )
+        with ExitStack() as held:
+            # The working warehouse opens (the writer lock, migrations) in a thread while
+            # the batch validates.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsetl-open") as pool:
+                opening = pool.submit(held.enter_context, warehouse.working(settings))
+                validated = timed(
+                    "validate",
+                    lambda a=arguments: side.call(validate, *a) if side else validate(*a),
+                    shard,
+                )
+                con = opening.result()
 
-        def do_load(v: Path = validated, last: bool = last) -> Path:
-            loaded = load(v, run_id, settings, started_at, earlier=dict(counts), last=last)
-            for key, value in loaded.items():
-                counts[key] = counts.get(key, 0) + value
-            return v
+            def do_load(
+                v: Path = validated, last: bool = last, con: duckdb.DuckDBPyConnection = con
+            ) -> Path:
+                loaded = load(
+                    v, run_id, settings, started_at, earlier=dict(counts), last=last, con=con
+                )
+                for key, value in loaded.items():
+                    counts[key] = counts.get(key, 0) + value
+                return v
 
-        timed("load", do_load, shard)
+            timed("load", do_load, shard)
         validated_parts.append(validated)
     return list(zip(parts, validated_parts, strict=True))
 

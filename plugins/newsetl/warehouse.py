@@ -112,6 +112,18 @@ def writer_lock(settings: Settings, timeout: float = LOCK_TIMEOUT_SECONDS) -> It
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def working(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The working database for a load: the writer lock held and the connection open
+    (open_working) until the block ends."""
+    with writer_lock(settings):
+        con = open_working(settings)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
 def open_working(settings: Settings) -> duckdb.DuckDBPyConnection:
     """The private read-write database, seeded from the published one when it is missing."""
     path = working_path(settings)
