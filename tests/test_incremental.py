@@ -184,3 +184,37 @@ def test_a_rerun_with_nothing_new_loads_no_great_expectations_ahead(
     statuses = fetch_statuses(settings.db_path, again.run_id)
     assert len(statuses) == 50 and {status for _, status in statuses} == {"unchanged"}
     assert quality._preloaded is None
+
+
+def test_the_parse_step_fingerprints_the_rows_record_loaded_would_hash(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The workers' fingerprints (kept beside the documents) are the ones hashing the raw rows
+    again gives, and the loaded-raw index comes out the same either way."""
+    import hashlib
+
+    from newsetl import __version__
+    from newsetl.documents import parse_raw_with_fingerprints
+    from newsetl.parse import EXTRACTOR_VERSION
+
+    source = write_articles(tmp_path / "wire", 60).parent
+    (source / "broken.jsonl").write_text('{"id": "x", "title": "no body"}\n', encoding="utf-8")
+    run_dir = tmp_path / "run"
+    raw_path = pipeline.extract([str(source)], run_dir, settings)
+    raw = pipeline.read_raw(raw_path)
+    documents, log, fingerprints = parse_raw_with_fingerprints(raw, "r1")
+    assert documents.height == 60 and log.filter(pl.col("status") == "parse_failed").height == 1
+    assert fingerprints["origin"].to_list() == documents["origin"].to_list()
+
+    def by_hand(row: dict[str, object]) -> str:
+        digest = hashlib.sha256(f"{__version__}/{EXTRACTOR_VERSION}".encode())
+        for key in ("origin", "final_url", "kind", "source", "content_type"):
+            digest.update(b"\x00" + str(row[key] or "").encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00" + (row["content"] or b""))  # type: ignore[operator]
+        return digest.hexdigest()
+
+    parsed = raw.join(fingerprints, on="origin", how="semi")
+    assert fingerprints["fingerprint"].to_list() == [
+        by_hand(row) for row in parsed.iter_rows(named=True)
+    ]
+    assert pipeline._raw_fingerprints(parsed) == fingerprints["fingerprint"].to_list()

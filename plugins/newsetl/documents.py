@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,21 @@ FETCH_LOG: dict[str, pl.DataType] = {
 }
 
 LISTING_KINDS = frozenset({"feed", "sitemap", "listing", "home"})
+# The raw rows that became documents, by fingerprint (newsetl.pipeline.record_loaded).
+FINGERPRINTS: dict[str, pl.DataType] = {"origin": pl.String(), "fingerprint": pl.String()}
+FINGERPRINTED = ("origin", "final_url", "kind", "source", "content_type")  # and content
+
+
+def raw_fingerprint(row: dict[str, Any]) -> str:
+    """What a raw row's parse depends on (the code's version, where the row came from, its
+    bytes), hashed."""
+    from newsetl import __version__
+
+    digest = hashlib.sha256(f"{__version__}/{EXTRACTOR_VERSION}".encode())
+    for key in FINGERPRINTED:
+        digest.update(b"\x00" + (row[key] or "").encode("utf-8", "surrogatepass"))
+    digest.update(b"\x00" + (row["content"] or b""))
+    return digest.hexdigest()
 
 
 def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -41,6 +57,15 @@ def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFram
 
     The pages are parsed over the machine's cores (newsetl.workers); the output is the same
     whatever the number of workers."""
+    documents, log, _fingerprints = parse_raw_with_fingerprints(raw, run_id)
+    return documents, log
+
+
+def parse_raw_with_fingerprints(
+    raw: pl.DataFrame, run_id: str
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """parse_raw, and the raw_fingerprint of each row that became a document (FINGERPRINTS),
+    taken by the workers while they hold the row's bytes."""
     from newsetl.workers import map_shares
 
     rows = list(raw.iter_rows(named=True))
@@ -55,6 +80,7 @@ def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFram
         zip(to_parse, map_shares(_parse_rows, [rows[i] for i in to_parse]), strict=True)
     )
     documents: list[dict[str, Any]] = []
+    fingerprints: list[dict[str, Any]] = []
     log: list[dict[str, Any]] = []
     for index, row in enumerate(rows):
         entry = {key: row[key] for key in ("origin", "final_url", "kind", "source", "http_status")}
@@ -71,9 +97,10 @@ def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFram
         elif row["kind"] in LISTING_KINDS:
             entry["status"] = "listing"
         else:
-            document, failure = outcomes[index]
+            document, failure, fingerprint = outcomes[index]
             if document is not None:
                 documents.append(document)
+                fingerprints.append({"origin": row["origin"], "fingerprint": fingerprint})
                 entry["status"] = "parsed"
             else:
                 entry.update(status="parse_failed", reason=failure)
@@ -83,17 +110,25 @@ def parse_raw(raw: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFram
         if documents
         else schema.empty(schema.DOCUMENTS)
     )
-    return docs, pl.DataFrame(log, schema=FETCH_LOG) if log else schema.empty(FETCH_LOG)
+    return (
+        docs,
+        pl.DataFrame(log, schema=FETCH_LOG) if log else schema.empty(FETCH_LOG),
+        pl.DataFrame(fingerprints, schema=FINGERPRINTS),
+    )
 
 
-def _parse_rows(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any] | None, str | None]]:
-    """(document, None) or (None, reason) for each raw row: a worker's share of parse_raw."""
-    outcomes: list[tuple[dict[str, Any] | None, str | None]] = []
+_Outcome = tuple[dict[str, Any] | None, str | None, str | None]
+
+
+def _parse_rows(rows: list[dict[str, Any]]) -> list[_Outcome]:
+    """(document, None, its raw_fingerprint) or (None, reason, None) for each raw row: a
+    worker's share of parse_raw."""
+    outcomes: list[_Outcome] = []
     for row in rows:
         try:
-            outcomes.append((parse_row(row), None))
+            outcomes.append((parse_row(row), None, raw_fingerprint(row)))
         except ParseError as exc:
-            outcomes.append((None, str(exc)))
+            outcomes.append((None, str(exc), None))
     return outcomes
 
 

@@ -6,7 +6,6 @@ path it wrote, so a DAG task passes paths (never frames) and any step can be re-
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -165,15 +164,16 @@ def read_raw(raw_path: Path | Sequence[Path]) -> pl.DataFrame:
 def parse(raw_path: Path | Sequence[Path], run_id: str, out_dir: Path | None = None) -> Path:
     """Raw rows (see read_raw) → documents.parquet and fetch_log.parquet in `out_dir`
     (default: beside raw.parquet, or beside a raw/ folder)."""
-    from newsetl.documents import parse_raw
+    from newsetl.documents import parse_raw_with_fingerprints
 
     raw = read_raw(raw_path)
-    documents, fetch_log = parse_raw(raw, run_id)
+    documents, fetch_log, fingerprints = parse_raw_with_fingerprints(raw, run_id)
     first = raw_path if isinstance(raw_path, Path) else Path(next(iter(raw_path)))
     folder = out_dir or first.parent
     out = folder / "documents.parquet"
     documents.write_parquet(out)
     fetch_log.write_parquet(folder / "fetch_log.parquet")
+    fingerprints.write_parquet(folder / RAW_FINGERPRINTS)
     failed = fetch_log.filter(pl.col("status") == "parse_failed").height
     log.info("parse: %d documents, %d not articles", documents.height, failed)
     return out
@@ -376,24 +376,15 @@ def publish(settings: Settings, run_dir: Path | None = None) -> Path:
 
 
 LOADED_RAW_INDEX = "loaded_raw.parquet"
+RAW_FINGERPRINTS = "raw_fingerprints.parquet"  # written by parse beside its documents
 
 
 def _raw_fingerprints(raw: pl.DataFrame) -> list[str]:
-    """What a raw row's parse depends on (the code's version, where it came from, its bytes)."""
-    from newsetl import __version__
-    from newsetl.parse import EXTRACTOR_VERSION
+    """documents.raw_fingerprint of each raw row."""
+    from newsetl.documents import FINGERPRINTED, raw_fingerprint
 
-    version = f"{__version__}/{EXTRACTOR_VERSION}".encode()
-    fingerprints = []
-    for row in raw.select(
-        "origin", "final_url", "kind", "source", "content_type", "content"
-    ).iter_rows():
-        digest = hashlib.sha256(version)
-        for part in row[:-1]:
-            digest.update(b"\x00" + (part or "").encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00" + (row[-1] or b""))
-        fingerprints.append(digest.hexdigest())
-    return fingerprints
+    rows = raw.select(*FINGERPRINTED, "content").iter_rows(named=True)
+    return [raw_fingerprint(row) for row in rows]
 
 
 def skip_loaded(
@@ -450,11 +441,16 @@ def skip_loaded(
 
 
 def record_loaded(raw_path: Path, validated_dir: Path, settings: Settings) -> None:
-    """Remember which raw rows became which published articles, for skip_loaded."""
-    raw = read_raw(raw_path).filter(pl.col("status") == "ok")
-    rows = raw.select("origin").with_columns(
-        pl.Series("fingerprint", _raw_fingerprints(raw), dtype=pl.String)
-    )
+    """Remember which raw rows became which published articles, for skip_loaded: by the
+    fingerprints the parse step kept beside its documents, else hashing the raw rows again."""
+    kept = validated_dir.parent / RAW_FINGERPRINTS
+    if kept.exists():
+        rows = pl.read_parquet(kept)
+    else:
+        raw = read_raw(raw_path).filter(pl.col("status") == "ok")
+        rows = raw.select("origin").with_columns(
+            pl.Series("fingerprint", _raw_fingerprints(raw), dtype=pl.String)
+        )
     articles = pl.read_parquet(
         validated_dir / "articles.parquet", columns=["origin", "article_id", "content_hash"]
     )
