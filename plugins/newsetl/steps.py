@@ -81,10 +81,15 @@ def parse(run_id: str) -> str:
 
 
 def enrich(documents_path: str) -> str:
+    from newsetl.stories import forget_known_stories
+
     documents = Path(documents_path)
-    with runs.timed_step(documents.parent, "enrich") as record:
-        out = pipeline.enrich(documents)
-        record.rows_out, record.detail = runs.describe_output("enrich", out)
+    try:
+        with runs.timed_step(documents.parent, "enrich") as record:
+            out = pipeline.enrich(documents)
+            record.rows_out, record.detail = runs.describe_output("enrich", out)
+    finally:
+        forget_known_stories()  # a task's process may run other tasks after this one
     return str(out)
 
 

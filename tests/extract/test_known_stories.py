@@ -219,3 +219,37 @@ def test_a_signature_in_blocks_is_the_minimum_over_every_shingle() -> None:
             )
         assert np.array_equal(signature(hashes), expected)
     assert len(shingle_hashes(long_body)) > 3 * 256
+
+
+def test_an_airflow_enrich_task_lets_go_of_the_stories_it_read(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """pipeline.run keeps the known stories for its next part; an Airflow task's enrich has
+    no next part, and its process may go on to run other tasks."""
+    from newsetl import steps, stories
+
+    store = store_path(settings)
+    store.parent.mkdir(parents=True, exist_ok=True)
+    write(store, [(f"w{n}", f"s:w{n}") for n in range(20)], seed=1)
+    documents = pl.DataFrame(
+        {
+            "origin": ["file:///wire.jsonl#L1"],
+            "url": [None],
+            "source": ["Wire"],
+            "external_id": ["w-new"],
+            "title": ["Exports rise"],
+            "author": [None],
+            "published_at": [datetime(2026, 12, 1, tzinfo=UTC)],
+            "fetched_at": [datetime(2026, 12, 1, tzinfo=UTC)],
+            "language": ["en"],
+            "body": [" ".join(SENTENCES[:3])],
+            "extractor_version": ["test"],
+        }
+    )
+    folder = tmp_path / "run"
+    folder.mkdir()
+    documents.write_parquet(folder / "documents.parquet")
+    forget_known_stories()
+    tables = Path(steps.enrich(str(folder / "documents.parquet")))
+    assert pl.read_parquet(tables / "articles.parquet").height == 1
+    assert stories._last_read is None
