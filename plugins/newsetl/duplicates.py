@@ -181,7 +181,8 @@ class KnownStories:
         best = np.full(count, len(self.story_ids), dtype=np.int64)
         if len(self) and count:
             low_bytes = values.astype(np.uint8)
-            runs = [self._runs(band, band_keys(values)[:, band]) for band in range(BANDS)]
+            keys = band_keys(values)
+            runs = [self._runs(band, keys[:, band]) for band in range(BANDS)]
             rows, at, end = (np.concatenate(parts) for parts in zip(*runs, strict=True))
             order = self._order.ravel()
             step = 4
