@@ -6,6 +6,8 @@ INSTALL from the network). Korean words are indexed as overlapping character pai
 other words whole (`search_terms`, sql/search/), so one index serves both languages
 without a morphological analyser at query time. `search_articles('query')` ranks with
 BM25 in plain SQL over the index tables, so any reader can call it without the extension.
+The terms (`article_search`) are kept up to date article by article; the fts pragma can only
+build its index whole, so that part grows with the warehouse.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build_index(con: duckdb.DuckDBPyConnection) -> int:
-    """(Re)build article_search, its fts index and the search macros; returns rows indexed.
+    """Bring article_search up to date (terms worked out only for new or changed articles),
+    rebuild its fts index and the search macros; returns rows indexed.
 
     Runs inside the caller's transaction when there is one, so a crash leaves the previous
     index in place.
@@ -54,6 +57,8 @@ def build_index(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(_read("010_search_terms.sql"))
     # The macro depends on the index schema, which the rebuild drops.
     con.execute("drop macro table if exists search_articles")
+    if _columns(con, "article_search") not in ([], ["article_id", "terms", "text_hash"]):
+        con.execute("drop table article_search")  # an older layout: built again whole
     con.execute(_read("020_article_search.sql"))
     con.execute(
         "pragma create_fts_index('article_search', 'article_id', 'terms', "
@@ -63,6 +68,15 @@ def build_index(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(_read("030_search_articles.sql"))
     row = con.execute("select count(*) from article_search").fetchone()
     return int(row[0]) if row else 0
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = current_schema() and table_name = ? order by ordinal_position",
+        [table],
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def _read(name: str) -> str:

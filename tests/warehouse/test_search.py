@@ -110,6 +110,57 @@ def test_the_index_follows_changed_articles(published: Settings) -> None:
         con.close()
 
 
+FRESH_TERMS = (
+    "select article_id, search_terms(coalesce(title, '') || ' ' || body) from stg_articles"
+)
+
+
+def test_only_new_and_changed_articles_have_their_terms_worked_out_again(
+    published: Settings,
+) -> None:
+    changed = dict(ARTICLES[1], body="한국은행이 기준금리를 인하했다.", content_hash="new")
+    retitled = dict(ARTICLES[0], title="삼성전자, 차세대 메모리 양산", content_hash="retitled")
+    new = article(
+        "en-rate",
+        DAY,
+        language="en",
+        title="Bank of Korea holds rates",
+        body="The Bank of Korea kept its base rate at 2.5 percent.",
+    )
+    with warehouse.writer_lock(published):
+        con = warehouse.open_working(published)
+        # A row whose article did not change is left as it is: this one says so.
+        con.execute("update article_search set terms = 'untouched' where article_id = 'en-chip'")
+        warehouse.load_batch(con, tables([changed, retitled, new]), {}, "run-2")
+        kept = dict(con.execute("select article_id, terms from article_search").fetchall())
+        fresh = dict(con.execute(FRESH_TERMS).fetchall())
+        found = con.execute(
+            "select article_id from search_articles('메모리 양산') "
+            "where matched_terms = query_terms"
+        ).fetchall()
+        con.close()
+    assert kept.pop("en-chip") == "untouched"
+    assert kept == {key: terms for key, terms in fresh.items() if key != "en-chip"}
+    assert sorted(kept) == ["en-rate", "ko-chip", "ko-rate"]
+    assert found == [("ko-chip",)]
+
+
+def test_an_article_search_of_the_older_layout_is_built_again(published: Settings) -> None:
+    with warehouse.writer_lock(published):
+        con = warehouse.open_working(published)
+        con.execute(
+            "create or replace table article_search as "
+            "select article_id, 'stale' as terms from stg_articles"
+        )
+        assert search.build_index(con) == 3
+        columns = con.execute("select * from article_search limit 0").description
+        kept = dict(con.execute("select article_id, terms from article_search").fetchall())
+        fresh = dict(con.execute(FRESH_TERMS).fetchall())
+        con.close()
+    assert [column[0] for column in columns] == ["article_id", "terms", "text_hash"]
+    assert kept == fresh
+
+
 def test_the_extension_loads_from_the_package() -> None:
     path = search.fts_extension_path()
     assert path.name == "fts.duckdb_extension"
