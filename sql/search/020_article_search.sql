@@ -7,37 +7,29 @@ create table if not exists article_search (
     text_hash varchar
 );
 
-create or replace temp table article_search_texts as
-with articles as (
-    select * from stg_articles
-),
-
-final as (
-    select
-        article_id,
-        coalesce(title, '') || ' ' || body as indexed_text,
-        md5(indexed_text) as text_hash
-    from articles
-)
-
-select * from final;
+create or replace temp table article_search_hashes as
+select
+    article_id,
+    md5(coalesce(title, '') || ' ' || body) as text_hash
+from stg_articles;
 
 delete from article_search
 where not exists (
     select 1
-    from article_search_texts as texts
-    where texts.article_id = article_search.article_id
-        and texts.text_hash = article_search.text_hash
+    from article_search_hashes as hashes
+    where hashes.article_id = article_search.article_id
+        and hashes.text_hash = article_search.text_hash
 );
 
 insert into article_search
 select
-    texts.article_id,
-    search_terms(texts.indexed_text) as terms,
-    texts.text_hash
-from article_search_texts as texts
+    articles.article_id,
+    search_terms(coalesce(articles.title, '') || ' ' || articles.body) as terms,
+    hashes.text_hash
+from stg_articles as articles
+inner join article_search_hashes as hashes on hashes.article_id = articles.article_id
 where not exists (
-    select 1 from article_search where article_search.article_id = texts.article_id
+    select 1 from article_search where article_search.article_id = articles.article_id
 );
 
-drop table article_search_texts;
+drop table article_search_hashes;
