@@ -186,11 +186,11 @@ def test_a_rerun_with_nothing_new_loads_no_great_expectations_ahead(
     assert quality._preloaded is None
 
 
-def test_the_parse_step_fingerprints_the_rows_record_loaded_would_hash(
+def test_the_parse_step_fingerprints_rows_as_skip_loaded_hashes_them(
     settings: Settings, tmp_path: Path
 ) -> None:
-    """The workers' fingerprints (kept beside the documents) are the ones hashing the raw rows
-    again gives, and the loaded-raw index comes out the same either way."""
+    """The workers' fingerprints (kept beside the documents for record_loaded) are the ones
+    skip_loaded gets when it hashes the same raw rows in the next run."""
     import hashlib
 
     from newsetl import __version__

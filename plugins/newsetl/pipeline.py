@@ -440,17 +440,10 @@ def skip_loaded(
     return kept_path, fetch_log
 
 
-def record_loaded(raw_path: Path, validated_dir: Path, settings: Settings) -> None:
-    """Remember which raw rows became which published articles, for skip_loaded: by the
-    fingerprints the parse step kept beside its documents, else hashing the raw rows again."""
-    kept = validated_dir.parent / RAW_FINGERPRINTS
-    if kept.exists():
-        rows = pl.read_parquet(kept)
-    else:
-        raw = read_raw(raw_path).filter(pl.col("status") == "ok")
-        rows = raw.select("origin").with_columns(
-            pl.Series("fingerprint", _raw_fingerprints(raw), dtype=pl.String)
-        )
+def record_loaded(validated_dir: Path, settings: Settings) -> None:
+    """Remember which raw rows became which published articles, for skip_loaded, by the
+    fingerprints the parse step kept beside its documents."""
+    rows = pl.read_parquet(validated_dir.parent / RAW_FINGERPRINTS)
     articles = pl.read_parquet(
         validated_dir / "articles.parquet", columns=["origin", "article_id", "content_hash"]
     )
@@ -571,8 +564,8 @@ def run(
         )
     summary.published = str(timed("publish", lambda: publish(settings, run_dir)))
     if raw_from is None:
-        for part, validated in loaded:
-            record_loaded(part, validated, settings)
+        for _part, validated in loaded:
+            record_loaded(validated, settings)
     summary.fetched = counts["fetched"]
     summary.fetch_failures = counts["fetch_failures"]
     summary.parse_failures = counts["parse_failures"]
