@@ -538,7 +538,7 @@ def run(
         side = None
         if workers.can_fork():  # forked now, while this process is small
             # Great Expectations loads in a process of its own while this one extracts.
-            side = stack.enter_context(workers.side_process(quality.preload))
+            side = stack.enter_context(workers.side_process(quality.preload_in_side_process))
             stack.enter_context(workers.kept_workers())
         if raw_from is not None:
             raw = timed("extract", lambda: raw_from(run_dir))

@@ -80,3 +80,67 @@ def test_a_run_with_workers_preloads_and_leaves_no_thread(
     docs = pipeline.run_dir_for(settings, "wide") / "validated" / "data_docs"
     assert (docs / "index.html").exists()
     assert "articles.input" in validation_pages(docs)
+
+
+SIDE_SCRIPT = """
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from polars.testing import assert_frame_equal
+from warehouse_batches import article, tables
+
+from newsetl import quality
+from newsetl.quality import validate_batch
+from newsetl.workers import SideProcess
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+docs = Path(sys.argv[1])
+
+
+def in_side(batch):
+    result = validate_batch(batch, "r", now=NOW, data_docs_dir=docs / "there")
+    modules = quality._SQL_ONLY_MODULES
+    return {name: sys.modules.get(name, "never imported") for name in modules}, result
+
+
+when = NOW - timedelta(hours=2)
+bad = article("a3", when)
+bad["published_at"] = NOW + timedelta(days=30)
+batch = tables([article("a1", when), article("a2", when), bad])
+# Forked first, as a run forks it: from a process without threads.
+side = SideProcess(quality.preload_in_side_process)
+try:
+    absent, there = side.call(in_side, batch)
+finally:
+    side.close()
+here = validate_batch(batch, "r", now=NOW, data_docs_dir=docs / "here")
+assert absent == {"sqlalchemy": None, "pyodbc": None}, absent
+assert there.failures == here.failures
+assert there.quarantine.height == here.quarantine.height == 1, there.quarantine
+assert_frame_equal(there.results, here.results)
+assert_frame_equal(there.quarantine, here.quarantine)
+print("judged alike")
+"""
+
+
+def test_the_side_process_validates_without_the_sql_only_modules(tmp_path: Path) -> None:
+    """The run's side process marks SQLAlchemy and pyodbc missing before GX loads: the batch
+    is judged exactly as in a process that has them. In a process of its own, because a
+    side process may only be forked from one without threads (GX leaves some behind)."""
+    import os
+    import subprocess
+    import sys
+
+    tests_dir = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join([tests_dir, os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
+    done = subprocess.run(
+        [sys.executable, "-c", SIDE_SCRIPT, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "judged alike"
