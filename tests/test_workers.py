@@ -132,6 +132,39 @@ def test_parsing_over_two_processes_gives_what_one_gives(monkeypatch: pytest.Mon
     assert shared[1].equals(alone[1])
 
 
+def test_kept_workers_parse_without_trafilatura_in_the_runs_process(tmp_path: Path) -> None:
+    """Workers kept for a run were forked before its first parse and import trafilatura
+    themselves: the run's own process has no use for it (a quarter of a second)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "import polars as pl\n"
+        "from newsetl import schema\n"
+        "from newsetl.documents import parse_raw\n"
+        "from newsetl.settings import PROJECT_ROOT\n"
+        "from newsetl.workers import kept_workers\n"
+        "pages = sorted((PROJECT_ROOT / 'samples' / 'site').rglob('*.html'))\n"
+        "rows = [{**dict.fromkeys(schema.RAW_FETCHES), 'origin': f'http://127.0.0.1/{n}/{p.name}',\n"
+        "         'final_url': f'http://127.0.0.1/{n}/{p.name}', 'kind': 'html',\n"
+        "         'source': 'samples', 'status': 'ok', 'content': p.read_bytes(),\n"
+        "         'fetched_at': datetime(2026, 11, 24, tzinfo=UTC)}\n"
+        "        for n in range(6) for p in pages]\n"
+        "with kept_workers(2):\n"
+        "    documents, log = parse_raw(pl.DataFrame(rows, schema=schema.RAW_FETCHES), 'r')\n"
+        "print(len(rows), documents.height, 'trafilatura' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows, parsed, imported = done.stdout.split()
+    assert int(rows) >= 60 and int(parsed) >= int(rows) // 2
+    assert imported == "False"
+
+
 def test_kept_workers_serve_every_share_of_the_block(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("newsetl.workers.can_fork", lambda: True)
     with kept_workers(2):

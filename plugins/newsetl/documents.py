@@ -66,7 +66,7 @@ def parse_raw_with_fingerprints(
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """parse_raw, and the raw_fingerprint of each row that became a document (FINGERPRINTS),
     taken by the workers while they hold the row's bytes."""
-    from newsetl.workers import map_shares
+    from newsetl.workers import has_kept_workers, map_shares
 
     rows = list(raw.iter_rows(named=True))
     to_parse = [
@@ -74,8 +74,10 @@ def parse_raw_with_fingerprints(
         for index, row in enumerate(rows)
         if row["status"] == "ok" and row["kind"] not in LISTING_KINDS
     ]
-    if any(rows[index]["kind"] == "html" for index in to_parse):
-        import trafilatura  # noqa: F401 - imported once here, shared by forked workers
+    if not has_kept_workers() and any(rows[index]["kind"] == "html" for index in to_parse):
+        # Imported once here, shared by the workers map_shares forks. Workers kept for the
+        # whole run were forked before and import it themselves.
+        import trafilatura  # noqa: F401
     outcomes = dict(
         zip(to_parse, map_shares(_parse_rows, [rows[i] for i in to_parse]), strict=True)
     )
