@@ -193,3 +193,30 @@ def test_installed_command_runs_a_url(settings: Settings, sample_site: str) -> N
     )
     assert failed.returncode == 1
     assert failed.stderr.startswith(f"newsetl: error: no warehouse at {missing};")
+
+
+def test_a_run_with_workers_validates_beside_them_and_renders_data_docs(tmp_path: Path) -> None:
+    """A run large enough for worker processes validates in its side process, which renders
+    the Data Docs while the run loads: they are all there once the run has published."""
+    body = "The Bank of Korea kept its benchmark interest rate unchanged on Tuesday, citing"
+    rows = [
+        {"id": f"wire-{i:03d}", "title": f"Rates {i}", "language": "en", "body": f"{body} {i}."}
+        for i in range(60)
+    ]
+    source = tmp_path / "wire.jsonl"
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    db, work = tmp_path / "warehouse.duckdb", tmp_path / "work"
+    command = [str(Path(sys.executable).with_name("newsetl")), "run", str(source), "--db", str(db)]
+    env = {**os.environ, "NEWSETL_WORK_DIR": str(work)}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(run_id, articles)] = con.execute(
+            "select run_id, articles_in_batch from pipeline_runs"
+        ).fetchall()
+        results = con.execute("select count(*) from validation_results").fetchone()
+    assert articles == 60 and results == (31,)
+    docs = work / "runs" / run_id / "validated" / "data_docs"
+    pages = sorted(p.stem.removeprefix("newsetl-") for p in docs.glob("validations/**/*.html"))
+    assert len(pages) == 8 and "articles.input" in pages
+    assert f"validations/articles/input/{run_id}/" in (docs / "index.html").read_text("utf-8")

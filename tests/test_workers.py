@@ -277,6 +277,25 @@ def test_a_side_process_serves_calls_and_raises_their_errors_here(
         assert side.call(sorted, [2, 1]) == [1, 2]  # still serving after the errors
 
 
+def test_a_side_process_works_while_this_one_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setattr("newsetl.workers.can_fork", lambda: True)
+    with side_process() as side:
+        assert side is not None
+        began = time.monotonic()
+        pending = side.submit(time.sleep, 1.0)
+        assert time.monotonic() - began < 0.5  # submitted, not waited for
+        with pytest.raises(RuntimeError, match="^the side process is still running sleep$"):
+            side.call(sorted, [2, 1])
+        assert pending() is None
+        assert time.monotonic() - began >= 1.0
+        failing = side.submit(refuse, "plain")
+        with pytest.raises(ValueError, match="^table articles: 3 rows without a title$"):
+            failing()
+        assert side.call(sorted, [2, 1]) == [1, 2]
+
+
 def test_a_side_process_still_loading_ends_at_once() -> None:
     """A run with nothing to validate must not wait for Great Expectations to finish loading."""
     import time

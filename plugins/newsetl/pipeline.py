@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -236,13 +237,22 @@ def validate(
     run_id: str,
     settings: Settings | None = None,
     fetch_log_path: Path | None = None,
+    docs_later: bool = False,
 ) -> Path:
     """tables/ → validated/ (rows that passed, quarantine, results, data_docs/).
 
     Raises BatchRejected. Each source's pages (in `fetch_log_path`, default the batch's own
-    fetch log) are judged against its trailing week in the published warehouse.
+    fetch log) are judged against its trailing week in the published warehouse. With
+    `docs_later` a batch that passes leaves its Data Docs to quality.render_data_docs; a
+    rejected one has them rendered before the error is raised.
     """
-    from newsetl.quality import VOLUME_HISTORY, raise_for_failures, source_volumes, validate_batch
+    from newsetl.quality import (
+        VOLUME_HISTORY,
+        raise_for_failures,
+        render_data_docs,
+        source_volumes,
+        validate_batch,
+    )
     from newsetl.warehouse import source_history
 
     settings = settings or load_settings()
@@ -253,7 +263,12 @@ def validate(
     out = tables_dir.parent / "validated"
     out.mkdir(exist_ok=True)
     outcome = validate_batch(
-        tables, run_id, now=now, volumes=volumes, data_docs_dir=out / "data_docs"
+        tables,
+        run_id,
+        now=now,
+        volumes=volumes,
+        data_docs_dir=out / "data_docs",
+        docs_later=docs_later,
     )
     for name, frame in outcome.tables.items():
         frame.write_parquet(out / f"{name}.parquet")
@@ -265,6 +280,8 @@ def validate(
         outcome.quarantine.height,
         len(outcome.failures),
     )
+    if outcome.failures and docs_later:
+        render_data_docs()  # the operator reads why in them
     raise_for_failures(outcome)
     return out
 
@@ -591,7 +608,7 @@ def _parse_to_load(
     """Parse, enrich, validate and load a run's raw rows part by part (split_raw); returns
     each part's raw file and validated folder. `counts` adds up what the loads report; the
     validate step runs in `side` where there is one."""
-    from newsetl import runs, warehouse
+    from newsetl import quality, runs, warehouse
     from newsetl.stories import SIGNATURES_FILE
 
     parts = split_raw(changed, run_dir, settings.batch_rows)
@@ -619,10 +636,14 @@ def _parse_to_load(
                 opening = pool.submit(held.enter_context, warehouse.working(settings))
                 validated = timed(
                     "validate",
-                    lambda a=arguments: side.call(validate, *a) if side else validate(*a),
+                    lambda a=arguments: (
+                        side.call(partial(validate, docs_later=True), *a) if side else validate(*a)
+                    ),
                     shard,
                 )
                 con = opening.result()
+            # The side process renders the batch's Data Docs while this one loads it.
+            docs = side.submit(quality.render_data_docs) if side else None
 
             def do_load(
                 v: Path = validated, last: bool = last, con: duckdb.DuckDBPyConnection = con
@@ -635,6 +656,8 @@ def _parse_to_load(
                 return v
 
             timed("load", do_load, shard)
+            if docs is not None:
+                docs()  # rendered (or failed) before the part counts as loaded
         validated_parts.append(validated)
     return list(zip(parts, validated_parts, strict=True))
 

@@ -138,17 +138,37 @@ class SideProcess:
         )
         self._process.start()
         child.close()
+        self._waiting: str | None = None  # the call submitted and not yet waited for
 
     def call(self, func: Callable[..., R], *args: Any) -> R:
         """func(*args) in the side process; its exception is raised here."""
+        return self.submit(func, *args)()
+
+    def submit(self, func: Callable[..., R], *args: Any) -> Callable[[], R]:
+        """Start func(*args) in the side process and return at once, so this process can go
+        on with other work; the function returned waits for the result (raising func's
+        exception). Nothing else may be submitted until it has been waited for."""
+        name = getattr(func, "__name__", type(func).__name__)
+        if self._waiting is not None:
+            raise RuntimeError(f"the side process is still running {self._waiting}")
         try:
             self._connection.send((func, args))
-            status, value = self._connection.recv()
-        except (EOFError, BrokenPipeError):  # it died (killed, out of memory) before answering
-            raise RuntimeError(f"the side process ended during {func.__name__}") from None
-        if status == "error":
-            raise value
-        return value  # type: ignore[no-any-return]
+        except BrokenPipeError:  # it died (killed, out of memory) before this call
+            raise RuntimeError(f"the side process ended during {name}") from None
+        self._waiting = name
+
+        def result() -> R:
+            try:
+                status, value = self._connection.recv()
+            except (EOFError, BrokenPipeError):  # it died before answering
+                raise RuntimeError(f"the side process ended during {name}") from None
+            finally:
+                self._waiting = None
+            if status == "error":
+                raise value
+            return value  # type: ignore[no-any-return]
+
+        return result
 
     def close(self) -> None:
         """End the process, loaded or not; closing again does nothing."""

@@ -236,3 +236,41 @@ def test_each_run_writes_gx_data_docs(settings: Settings) -> None:
             "select count(*), count(*) filter (where success) from validation_results "
             "where run_id = 'good'"
         ).fetchone() == (31, 31)
+
+
+def docs_pages(docs: Path) -> list[str]:
+    return sorted(p.stem.removeprefix("newsetl-") for p in docs.glob("validations/**/*.html"))
+
+
+def test_data_docs_rendered_later_are_those_rendered_at_once(settings: Settings) -> None:
+    """A run's side process renders the docs while the run loads: validate(docs_later=True)
+    leaves them to render_data_docs, which renders the same pages."""
+    from newsetl.quality import render_data_docs
+
+    when = datetime.now(UTC) - timedelta(hours=2)
+    batch = tables([article("g1", when), article("g2", when)])
+    log = fetch_log("now", {"alpha": 2}, when)
+    at_once = pipeline.validate(write_run(settings, "now", batch, log), "now", settings)
+    later = pipeline.validate(
+        write_run(settings, "later", batch, fetch_log("later", {"alpha": 2}, when)),
+        "later",
+        settings,
+        docs_later=True,
+    )
+    assert not (later / "data_docs" / "index.html").exists()
+    assert render_data_docs() == later / "data_docs" / "index.html"
+    assert render_data_docs() is None  # rendered once
+    assert docs_pages(later / "data_docs") == docs_pages(at_once / "data_docs")
+    assert len(docs_pages(at_once / "data_docs")) == 8
+
+
+def test_a_rejected_batch_has_its_data_docs_before_the_error(settings: Settings) -> None:
+    from newsetl.quality import render_data_docs
+
+    when = datetime.now(UTC) - timedelta(hours=1)
+    tables_dir = write_run(settings, "bad", duplicate_keys(), fetch_log("bad", {"alpha": 2}, when))
+    with pytest.raises(BatchRejected, match="^articles: 2 duplicate article_id values$"):
+        pipeline.validate(tables_dir, "bad", settings, docs_later=True)
+    docs = tables_dir.parent / "validated" / "data_docs"
+    assert "articles.input" in docs_pages(docs)
+    assert render_data_docs() is None  # nothing left for later
