@@ -608,7 +608,7 @@ def _parse_to_load(
     """Parse, enrich, validate and load a run's raw rows part by part (split_raw); returns
     each part's raw file and validated folder. `counts` adds up what the loads report; the
     validate step runs in `side` where there is one."""
-    from newsetl import quality, runs, warehouse
+    from newsetl import quality, runs
     from newsetl.stories import SIGNATURES_FILE
 
     parts = split_raw(changed, run_dir, settings.batch_rows)
@@ -631,9 +631,10 @@ def _parse_to_load(
         arguments = (tables, run_id, settings, fetch_log)
         with ExitStack() as held:
             # The working warehouse opens (the writer lock, migrations) in a thread while
-            # the batch validates.
+            # the batch validates; for the part that builds the search index, the thread
+            # goes on to work out its articles' search terms.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsetl-open") as pool:
-                opening = pool.submit(held.enter_context, warehouse.working(settings))
+                opening = pool.submit(_open_for_load, held, settings, tables, last)
                 validated = timed(
                     "validate",
                     lambda a=arguments: (
@@ -660,6 +661,20 @@ def _parse_to_load(
                 docs()  # rendered (or failed) before the part counts as loaded
         validated_parts.append(validated)
     return list(zip(parts, validated_parts, strict=True))
+
+
+def _open_for_load(
+    held: ExitStack, settings: Settings, tables_dir: Path, index: bool
+) -> duckdb.DuckDBPyConnection:
+    """The working warehouse, held open by `held`; with `index`, the enriched articles'
+    search terms worked out ahead on it (search.prepare_terms)."""
+    from newsetl import search, warehouse
+
+    con = held.enter_context(warehouse.working(settings))
+    if index:
+        columns = ["article_id", "title", "body"]
+        search.prepare_terms(con, pl.read_parquet(tables_dir / "articles.parquet", columns=columns))
+    return con
 
 
 def reparse(

@@ -15,11 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from newsetl.settings import PROJECT_ROOT
 
 SEARCH_SQL_DIR = PROJECT_ROOT / "sql" / "search"
 INDEX_SCHEMA = "fts_main_article_search"
+SEARCH_COLUMNS = ["article_id", "terms", "text_hash"]  # article_search, as 020 makes it
 
 
 def extension_directory() -> Path:
@@ -46,9 +48,39 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"load '{fts_extension_path()}'")  # a path cannot be a bound parameter
 
 
+def prepare_terms(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame) -> int:
+    """Work out ahead the search terms of a batch's articles (article_id, title, body) that
+    article_search lacks, into a temporary table of this connection that the next
+    build_index takes them from. The run does this in a thread while the batch validates:
+    the terms are a fifth of a first load. An article that validation or a later change
+    alters is worked out again, since its text no longer hashes the same. Returns the
+    articles prepared."""
+    con.execute(_read("010_search_terms.sql"))
+    con.execute(_read("015_prepared_terms.sql"))  # an empty table where there was none
+    texts = "coalesce(title, '') || ' ' || body"
+    # Only what article_search lacks (where it exists in this layout; build_index makes it).
+    missing = (
+        "and not exists (select 1 from article_search as known"
+        f" where known.article_id = batch_text.article_id and known.text_hash = md5({texts}))"
+        if _columns(con, "article_search") == SEARCH_COLUMNS
+        else ""
+    )
+    con.register("batch_text", articles.select("article_id", "title", "body").to_arrow())
+    try:
+        con.execute(
+            f"insert into prepared_search_terms select article_id, md5({texts}),"  # noqa: S608
+            f" search_terms({texts}) from batch_text where body is not null {missing}"
+        )
+    finally:
+        con.unregister("batch_text")
+    row = con.execute("select count(*) from prepared_search_terms").fetchone()
+    return int(row[0]) if row else 0
+
+
 def build_index(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring article_search up to date (terms worked out only for new or changed articles),
-    rebuild its fts index and the search macros; returns rows indexed.
+    """Bring article_search up to date (terms worked out only for new or changed articles,
+    or taken from prepare_terms), rebuild its fts index and the search macros; returns rows
+    indexed.
 
     Runs inside the caller's transaction when there is one, so a crash leaves the previous
     index in place.
@@ -57,8 +89,9 @@ def build_index(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(_read("010_search_terms.sql"))
     # The macro depends on the index schema, which the rebuild drops.
     con.execute("drop macro table if exists search_articles")
-    if _columns(con, "article_search") not in ([], ["article_id", "terms", "text_hash"]):
+    if _columns(con, "article_search") not in ([], SEARCH_COLUMNS):
         con.execute("drop table article_search")  # an older layout: built again whole
+    con.execute(_read("015_prepared_terms.sql"))
     con.execute(_read("020_article_search.sql"))
     con.execute(
         "pragma create_fts_index('article_search', 'article_id', 'terms', "

@@ -24,12 +24,18 @@ where not exists (
 insert into article_search
 select
     articles.article_id,
-    search_terms(coalesce(articles.title, '') || ' ' || articles.body) as terms,
+    coalesce(
+        prepared.terms,
+        search_terms(coalesce(articles.title, '') || ' ' || articles.body)
+    ) as terms,
     hashes.text_hash
 from stg_articles as articles
 inner join article_search_hashes as hashes on hashes.article_id = articles.article_id
+left join prepared_search_terms as prepared
+    on prepared.article_id = articles.article_id and prepared.text_hash = hashes.text_hash
 where not exists (
     select 1 from article_search where article_search.article_id = articles.article_id
 );
 
 drop table article_search_hashes;
+drop table prepared_search_terms;

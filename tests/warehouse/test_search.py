@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import duckdb
+import polars as pl
 import pytest
 from warehouse_batches import DAY, article, tables
 
@@ -184,3 +185,31 @@ def test_newsetl_search_on_the_command_line(published: Settings) -> None:
     assert [(row["article_id"], row["title"]) for row in found] == [
         ("ko-chip", "삼성전자, 차세대 반도체 양산")
     ]
+
+
+def test_terms_worked_out_ahead_are_taken_for_the_text_they_came_from(
+    published: Settings,
+) -> None:
+    """prepare_terms works out a batch's terms while it validates; the load takes them only
+    for an article whose text is still the one they came from."""
+    changed = dict(ARTICLES[1], body="한국은행이 기준금리를 인하했다.", content_hash="new")
+    new = article("en-rate", DAY, language="en", title="Bank of Korea holds rates")
+    with warehouse.writer_lock(published):
+        con = warehouse.open_working(published)
+        ahead = pl.DataFrame([ARTICLES[0], changed, new]).select("article_id", "title", "body")
+        # ko-chip is indexed already with this text: nothing to work out for it.
+        assert search.prepare_terms(con, ahead) == 2
+        # Marked, to tell taken terms from terms worked out again.
+        con.execute("update prepared_search_terms set terms = 'ahead ' || terms")
+        edited = dict(new, body="The Bank of Korea kept its base rate at 2.5 percent.")
+        warehouse.load_batch(con, tables([changed, edited]), {}, "run-2")
+        kept = dict(con.execute("select article_id, terms from article_search").fetchall())
+        fresh = dict(con.execute(FRESH_TERMS).fetchall())
+        leftover = con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'prepared_search_terms'"
+        ).fetchone()
+        con.close()
+    assert kept["ko-rate"] == "ahead " + fresh["ko-rate"]  # taken
+    assert kept["en-rate"] == fresh["en-rate"]  # its body changed after: worked out again
+    assert kept["ko-chip"] == fresh["ko-chip"] and kept["en-chip"] == fresh["en-chip"]
+    assert leftover == (0,)  # used once, by that load
