@@ -421,6 +421,8 @@ def skip_loaded(
     index_path = settings.work_dir / LOADED_RAW_INDEX
     if not index_path.exists() or not settings.db_path.exists():
         return raw_path, schema.empty(FETCH_LOG)
+    if not pl.scan_parquet(raw_path).filter(pl.col("status") == "ok").head(1).collect().height:
+        return raw_path, schema.empty(FETCH_LOG)  # nothing fetched anew: nothing to set aside
     raw = read_raw(raw_path)
     raw = raw.with_columns(pl.Series("fingerprint", _raw_fingerprints(raw), dtype=pl.String))
     index = pl.read_parquet(index_path)
@@ -671,9 +673,10 @@ def _open_for_load(
     from newsetl import search, warehouse
 
     con = held.enter_context(warehouse.working(settings))
-    if index:
+    articles = tables_dir / "articles.parquet"
+    if index and pl.scan_parquet(articles).select(pl.len()).collect().item():
         columns = ["article_id", "title", "body"]
-        search.prepare_terms(con, pl.read_parquet(tables_dir / "articles.parquet", columns=columns))
+        search.prepare_terms(con, pl.read_parquet(articles, columns=columns))
     return con
 
 
