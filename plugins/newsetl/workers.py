@@ -148,7 +148,8 @@ class SideProcess:
         """Start func(*args) in the side process and return at once, so this process can go
         on with other work; the function returned waits for the result (raising func's
         exception). Nothing else may be submitted until it has been waited for."""
-        name = getattr(func, "__name__", type(func).__name__)
+        named = getattr(func, "func", func)  # a functools.partial is named by its function
+        name = getattr(named, "__name__", type(named).__name__)
         if self._waiting is not None:
             raise RuntimeError(f"the side process is still running {self._waiting}")
         try:
