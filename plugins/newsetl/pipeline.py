@@ -583,7 +583,7 @@ def run(
         )
     summary.published = str(timed("publish", lambda: publish(settings, run_dir)))
     if raw_from is None:
-        for _part, validated in loaded:
+        for validated in loaded:
             record_loaded(validated, settings)
     summary.fetched = counts["fetched"]
     summary.fetch_failures = counts["fetch_failures"]
@@ -591,8 +591,8 @@ def run(
     summary.articles = counts["articles_in_batch"]
     summary.articles_changed = counts["articles_changed"]
     summary.quarantined = counts["quarantined"]
-    summary.entities = sum(pl.read_parquet(v / "entities.parquet").height for _, v in loaded)
-    summary.topics = sum(pl.read_parquet(v / "article_topics.parquet").height for _, v in loaded)
+    summary.entities = sum(pl.read_parquet(v / "entities.parquet").height for v in loaded)
+    summary.topics = sum(pl.read_parquet(v / "article_topics.parquet").height for v in loaded)
     return summary
 
 
@@ -606,9 +606,9 @@ def _parse_to_load(
     timed: Callable[..., Path],
     counts: dict[str, int],
     side: workers.SideProcess | None = None,
-) -> list[tuple[Path, Path]]:
+) -> list[Path]:
     """Parse, enrich, validate and load a run's raw rows part by part (split_raw); returns
-    each part's raw file and validated folder. `counts` adds up what the loads report; the
+    each part's validated folder. `counts` adds up what the loads report; the
     validate step runs in `side` where there is one."""
     from newsetl import quality, runs
     from newsetl.stories import SIGNATURES_FILE
@@ -662,7 +662,7 @@ def _parse_to_load(
             if docs is not None:
                 docs()  # rendered (or failed) before the part counts as loaded
         validated_parts.append(validated)
-    return list(zip(parts, validated_parts, strict=True))
+    return validated_parts
 
 
 def _open_for_load(
@@ -673,10 +673,11 @@ def _open_for_load(
     from newsetl import search, warehouse
 
     con = held.enter_context(warehouse.working(settings))
-    articles = tables_dir / "articles.parquet"
-    if index and pl.scan_parquet(articles).select(pl.len()).collect().item():
+    if index:
         columns = ["article_id", "title", "body"]
-        search.prepare_terms(con, pl.read_parquet(articles, columns=columns))
+        articles = pl.read_parquet(tables_dir / "articles.parquet", columns=columns)
+        if articles.height:
+            search.prepare_terms(con, articles)
     return con
 
 
