@@ -57,19 +57,19 @@ def prepare_terms(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame) -> int
     articles prepared."""
     con.execute(_read("010_search_terms.sql"))
     con.execute(_read("015_prepared_terms.sql"))  # an empty table where there was none
-    texts = "coalesce(title, '') || ' ' || body"
     # Only what article_search lacks (where it exists in this layout; build_index makes it).
     missing = (
-        "and not exists (select 1 from article_search as known"
-        f" where known.article_id = batch_text.article_id and known.text_hash = md5({texts}))"
+        "and not exists (select 1 from article_search as known where known.article_id ="
+        " batch_text.article_id and known.text_hash = md5(search_text(title, body)))"
         if _columns(con, "article_search") == SEARCH_COLUMNS
         else ""
     )
     con.register("batch_text", articles.select("article_id", "title", "body").to_arrow())
     try:
         con.execute(
-            f"insert into prepared_search_terms select article_id, md5({texts}),"  # noqa: S608
-            f" search_terms({texts}) from batch_text where body is not null {missing}"
+            "insert into prepared_search_terms select article_id, md5(search_text(title, body)),"
+            " search_terms(search_text(title, body)) from batch_text"
+            f" where body is not null {missing}"  # noqa: S608 - fixed text
         )
     finally:
         con.unregister("batch_text")

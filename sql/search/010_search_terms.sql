@@ -16,3 +16,7 @@ array_to_string(
     ),
     ' '
 );
+
+-- What an article's terms are worked out from, and what its text_hash (article_search) hashes.
+create or replace macro search_text(title_value, body_value) as
+coalesce(title_value, '') || ' ' || body_value;

@@ -10,7 +10,7 @@ create table if not exists article_search (
 create or replace temp table article_search_hashes as
 select
     article_id,
-    md5(coalesce(title, '') || ' ' || body) as text_hash
+    md5(search_text(title, body)) as text_hash
 from stg_articles;
 
 delete from article_search
@@ -24,10 +24,7 @@ where not exists (
 insert into article_search
 select
     articles.article_id,
-    coalesce(
-        prepared.terms,
-        search_terms(coalesce(articles.title, '') || ' ' || articles.body)
-    ) as terms,
+    coalesce(prepared.terms, search_terms(search_text(articles.title, articles.body))) as terms,
     hashes.text_hash
 from stg_articles as articles
 inner join article_search_hashes as hashes on hashes.article_id = articles.article_id
