@@ -19,6 +19,8 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@# Byte-compiled once here: where PYTHONDONTWRITEBYTECODE is set, every process would
 	@# otherwise compile each imported module again (seconds per run for Great Expectations).
 	@$(PY) -m compileall -q plugins dags >/dev/null
+	@# py3langid's model as plain arrays: each worker maps them instead of decompressing it.
+	@$(PY) -m newsetl.language >/dev/null
 	@touch $@
 
 demo: install

@@ -50,3 +50,56 @@ from newsetl.language import detect_language
 )
 def test_detect_language(text: str, expected: str | None) -> None:
     assert detect_language(text) == expected
+
+
+SAMPLES = [
+    "The council voted early Tuesday to approve a light-rail line linking downtown with the "
+    "airport, ending a decade of argument over its route.",
+    "Der Stadtrat hat am Dienstag den Bau einer neuen Straßenbahnlinie zum Flughafen beschlossen.",
+    "A prefeitura anunciou nesta terça-feira a construção de uma nova linha de metrô até o "
+    "aeroporto.",
+    "東京都は来年度から都内すべての公立小中学校で給食費を無償化する方針を明らかにした。",
+]
+
+
+@pytest.fixture
+def unpacked(tmp_path, monkeypatch):
+    """py3langid's model unpacked into a folder of the test's, the one language uses."""
+    from newsetl import language
+
+    folder = language.unpack_model(tmp_path / "py3langid")
+    monkeypatch.setattr(language, "unpacked_model_dir", lambda: folder)
+    language._identifier.cache_clear()
+    yield folder
+    language._identifier.cache_clear()
+
+
+def test_unpacked_model_scores_as_the_packaged_one(unpacked) -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from newsetl import language
+
+    identifier = language._identifier()
+    assert isinstance(identifier.tk_nextmove, memoryview)  # the arrays, not the LZMA file
+    packaged = LanguageIdentifier.from_model_file(MODEL_FILE)
+    for text in SAMPLES:
+        assert identifier.classify(text) == packaged.classify(text)
+    assert [detect_language(text) for text in SAMPLES] == ["en", "de", "pt", "ja"]
+    assert language.unpack_model(unpacked) == unpacked  # already there: left as it is
+
+
+def test_arrays_of_another_model_file_are_not_used(unpacked) -> None:
+    from newsetl import language
+
+    (unpacked / "source.json").write_text('{"file": "model.npz.xz", "bytes": 1}')
+    identifier = language._identifier()
+    assert not isinstance(identifier.tk_nextmove, memoryview)
+    assert [detect_language(text) for text in SAMPLES] == ["en", "de", "pt", "ja"]
+
+
+def test_missing_arrays_fall_back_to_the_packaged_model(unpacked) -> None:
+    from newsetl import language
+
+    (unpacked / "nextmove.npy").unlink()
+    assert not isinstance(language._identifier().tk_nextmove, memoryview)
+    assert detect_language(SAMPLES[0]) == "en"
