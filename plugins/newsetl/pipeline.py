@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -118,8 +119,13 @@ def _extract_to(
         save_state_to=run_dir / PENDING_STATE,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    raw.write_parquet(out, compression="zstd", row_group_size=RAW_ROW_GROUP)
-    record_raw(raw, settings, run_dir.name)
+    recorded = record_raw(raw, settings, run_dir.name)
+    if len(recorded) == 1:
+        # The raw layer's file holds the same rows (and their run id, which readers leave
+        # out): a copy, where writing them again would compress every body a second time.
+        shutil.copyfile(recorded[0], out)
+    else:
+        raw.write_parquet(out, compression="zstd", row_group_size=RAW_ROW_GROUP)
     failures = raw.filter(pl.col("status") != "ok").height
     log.info("%s: %d read, %d failed", label, raw.height - failures, failures)
     return out
