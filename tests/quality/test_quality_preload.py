@@ -101,7 +101,10 @@ docs = Path(sys.argv[1])
 def in_side(batch):
     result = validate_batch(batch, "r", now=NOW, data_docs_dir=docs / "there")
     modules = quality._SQL_ONLY_MODULES
-    return {name: sys.modules.get(name, "never imported") for name in modules}, result
+    absent = {name: sys.modules.get(name, "never imported") for name in modules}
+    # Imported at the top of GX's KL-divergence expectation: stand-ins, never used.
+    unused = {"scipy.stats._stats_py", "altair.vegalite"} & set(sys.modules)
+    return (absent, unused), result
 
 
 when = NOW - timedelta(hours=2)
@@ -111,11 +114,12 @@ batch = tables([article("a1", when), article("a2", when), bad])
 # Forked first, as a run forks it: from a process without threads.
 side = SideProcess(quality.preload_in_side_process)
 try:
-    absent, there = side.call(in_side, batch)
+    (absent, unused), there = side.call(in_side, batch)
 finally:
     side.close()
 here = validate_batch(batch, "r", now=NOW, data_docs_dir=docs / "here")
 assert absent == {"sqlalchemy": None, "pyodbc": None}, absent
+assert not unused, unused
 assert there.failures == here.failures
 assert there.quarantine.height == here.quarantine.height == 1, there.quarantine
 assert_frame_equal(there.results, here.results)
@@ -125,9 +129,10 @@ print("judged alike")
 
 
 def test_the_side_process_validates_without_the_sql_only_modules(tmp_path: Path) -> None:
-    """The run's side process marks SQLAlchemy and pyodbc missing before GX loads: the batch
-    is judged exactly as in a process that has them. In a process of its own, because a
-    side process may only be forked from one without threads (GX leaves some behind)."""
+    """The run's side process marks SQLAlchemy and pyodbc missing before GX loads, and never
+    imports scipy.stats and altair: the batch is judged exactly as in a process that has them.
+    In a process of its own, because a side process may only be forked from one without
+    threads (GX leaves some behind)."""
     import os
     import subprocess
     import sys
@@ -144,3 +149,24 @@ def test_the_side_process_validates_without_the_sql_only_modules(tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "judged alike"
+
+
+def test_a_module_imported_on_use_loads_when_first_read(monkeypatch) -> None:
+    """The stand-in leaves the module unimported through `import` and `from ... import`,
+    then the first attribute read imports it and every read goes to the real module."""
+    import importlib
+    import sys
+
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    quality.import_on_use("colorsys")
+    stand_in = sys.modules["colorsys"]
+    import colorsys  # noqa: F401 - an import statement does not load it
+
+    assert importlib.import_module("colorsys") is stand_in
+    assert "_real" not in stand_in.__dict__
+    assert stand_in.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
+    real = sys.modules["colorsys"]
+    assert real is not stand_in and real.__file__.endswith("colorsys.py")
+    assert stand_in.hsv_to_rgb is real.hsv_to_rgb
+    quality.import_on_use("colorsys")  # already imported: left as it is
+    assert sys.modules["colorsys"] is real
