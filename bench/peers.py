@@ -13,6 +13,7 @@ import argparse
 import gzip
 import json
 from collections import Counter
+from importlib.metadata import version
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -81,6 +82,8 @@ def main() -> None:
                 "articles": sum(ok for ok, _ in outcomes),
                 "failures": dict(failures),
                 "processes": args.processes,
+                # Peers' releases differ in speed: each line says which one it measured.
+                "version": version(args.peer),
                 **({"nlp": nlp_state} if nlp_state else {}),
             }
         )
