@@ -218,3 +218,36 @@ def test_the_parse_step_fingerprints_rows_as_skip_loaded_hashes_them(
         by_hand(row) for row in parsed.iter_rows(named=True)
     ]
     assert pipeline._raw_fingerprints(parsed) == fingerprints["fingerprint"].to_list()
+
+
+RERUN_SCRIPT = """
+import sys
+from newsetl import pipeline
+from newsetl.settings import load_settings
+
+summary = pipeline.run([sys.argv[2]], settings=load_settings(sys.argv[1]))
+assert summary.articles_changed == 0, summary
+print("pandas" in sys.modules)
+"""
+
+
+def test_a_rerun_with_nothing_new_never_imports_pandas(settings: Settings, tmp_path: Path) -> None:
+    """DuckDB's Python client imports pandas (a quarter of a second) when a statement binds
+    a parameter or scans a Python object: a run inlines its values and stages its frames as
+    Parquet, so a re-run that finds nothing new goes without it."""
+    import os
+    import subprocess
+    import sys
+
+    path = write_articles(tmp_path / "wire", 3)
+    pipeline.run([str(path.parent)], settings=settings)
+    env = {**os.environ, "NEWSETL_WORK_DIR": str(settings.work_dir)}
+    done = subprocess.run(
+        [sys.executable, "-c", RERUN_SCRIPT, str(settings.db_path), str(path.parent)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"

@@ -146,6 +146,52 @@ def test_run_records_are_replaced_for_a_retried_run(settings: Settings) -> None:
     con.close()
 
 
+def test_a_run_id_with_a_quote_is_written_as_it_is(settings: Settings) -> None:
+    """Run ids are inlined as SQL literals (warehouse.quoted); an Airflow run id given by hand
+    may hold a quote."""
+    quarantine = pl.DataFrame(
+        [
+            {
+                "run_id": "manual__o'brien",
+                "table_name": "articles",
+                "row_key": "a9",
+                "rule": "body_not_blank",
+                "value": "",
+                "quarantined_at": NOW,
+            }
+        ],
+        schema=schema.QUARANTINE,
+    )
+    con = warehouse.open_working(settings)
+    for _ in range(2):  # the second load replaces the run's rows
+        warehouse.load_batch(con, batch(), {"quarantine": quarantine}, "manual__o'brien")
+    assert con.execute("select run_id from articles").fetchall() == [("manual__o'brien",)]
+    assert con.execute("select run_id, row_key from quarantine").fetchall() == [
+        ("manual__o'brien", "a9")
+    ]
+    con.close()
+
+
+def test_staged_frames_read_back_as_they_are(tmp_path: Path) -> None:
+    frame = pl.DataFrame(
+        {
+            "id": ["a", "b'c", None],
+            "at": [NOW, None, NOW],
+            "aliases": [["한은", "BOK"], [], None],
+            "score": [0.5, None, 1.0],
+            "count": [1, 2, None],
+        },
+        schema_overrides={"at": pl.Datetime("us", "UTC")},
+    )
+    con = duckdb.connect()
+    with warehouse.staged(con, {"staged_x": frame}, tmp_path):
+        back = con.execute("select * from staged_x").pl()
+        assert back.with_columns(pl.col("at").dt.convert_time_zone("UTC")).equals(frame)
+    assert not con.execute("select * from duckdb_views() where view_name = 'staged_x'").fetchall()
+    assert list(tmp_path.iterdir()) == []  # the staged files go with the block
+    con.close()
+
+
 def test_publish_replaces_the_file_under_an_open_reader(settings: Settings) -> None:
     con = warehouse.open_working(settings)
     warehouse.load_batch(con, batch(), {}, RUN)

@@ -339,14 +339,18 @@ def load(
             "validation_results": results,
         }
         try:
-            result = warehouse.load_batch(con, tables, records, run_id, index=last)
+            result = warehouse.load_batch(
+                con, tables, records, run_id, index=last, stage_dir=run_dir
+            )
         except duckdb.OutOfMemoryException:
             # The cap keeps a load small; a warehouse whose indexes outgrow it loads
             # again (the failed transaction rolled back) under DuckDB's own default.
             log.warning("load: over NEWSETL_DUCKDB_MEMORY, loading again without the cap")
             memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
             con.execute(f"set memory_limit = '{int(memory * 0.8) // 2**20}MB'")
-            result = warehouse.load_batch(con, tables, records, run_id, index=last)
+            result = warehouse.load_batch(
+                con, tables, records, run_id, index=last, stage_dir=run_dir
+            )
         changed = result.articles_changed + (earlier or {}).get("articles_changed", 0)
         runs.save_run(
             con,
@@ -423,6 +427,7 @@ def skip_loaded(
 
     from newsetl.documents import FETCH_LOG
     from newsetl.raw import RAW_ROW_GROUP
+    from newsetl.warehouse import quoted
 
     index_path = settings.work_dir / LOADED_RAW_INDEX
     if not index_path.exists() or not settings.db_path.exists():
@@ -431,13 +436,11 @@ def skip_loaded(
         return raw_path, schema.empty(FETCH_LOG)  # nothing fetched anew: nothing to set aside
     raw = read_raw(raw_path)
     raw = raw.with_columns(pl.Series("fingerprint", _raw_fingerprints(raw), dtype=pl.String))
-    index = pl.read_parquet(index_path)
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
-        con.register("loaded_raw", index.to_arrow())
         known = {
             row[0]
             for row in con.execute(
-                "select i.fingerprint from loaded_raw as i "
+                f"select i.fingerprint from read_parquet({quoted(str(index_path))}) as i "  # noqa: S608
                 "join articles as a on a.article_id = i.article_id "
                 "and a.content_hash = i.content_hash"
             ).fetchall()
@@ -683,7 +686,7 @@ def _open_for_load(
         columns = ["article_id", "title", "body"]
         articles = pl.read_parquet(tables_dir / "articles.parquet", columns=columns)
         if articles.height:
-            search.prepare_terms(con, articles)
+            search.prepare_terms(con, articles, tables_dir.parent)
     return con
 
 

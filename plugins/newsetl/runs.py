@@ -215,25 +215,24 @@ def save_run(
             "finished_at": pl.Datetime("us", "UTC"),
         },
     )
-    con.register("staged_run", run_frame.to_arrow())
-    con.register("staged_steps", step_frame.to_arrow())
-    try:
-        con.execute("delete from pipeline_runs where run_id = ?", [info.run_id])
+    from newsetl.warehouse import quoted, staged
+
+    with staged(con, {"staged_run": run_frame, "staged_steps": step_frame}, run_dir):
+        con.execute(f"delete from pipeline_runs where run_id = {quoted(info.run_id)}")  # noqa: S608
         con.execute("insert into pipeline_runs by name select * from staged_run")
-        con.execute("delete from pipeline_steps where run_id = ?", [info.run_id])
+        con.execute(f"delete from pipeline_steps where run_id = {quoted(info.run_id)}")  # noqa: S608
         con.execute("insert into pipeline_steps by name select * from staged_steps")
-    finally:
-        con.unregister("staged_run")
-        con.unregister("staged_steps")
 
 
 def mark_run(con: duckdb.DuckDBPyConnection, run_dir: Path, status: str) -> None:
     """Set a loaded run's status (e.g. `published`) and refresh its step rows."""
+    from newsetl.warehouse import quoted
+
     info = read_run_info(run_dir)
     existing = con.execute(
         "select started_at, fetched, fetch_failures, parse_failures, articles_in_batch, "
-        "articles_changed, quarantined from pipeline_runs where run_id = ?",
-        [info.run_id],
+        "articles_changed, quarantined from pipeline_runs "
+        f"where run_id = {quoted(info.run_id)}"  # noqa: S608
     ).fetchone()
     if existing is None:
         save_run(con, run_dir, {}, datetime.now(UTC), status)

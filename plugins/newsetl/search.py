@@ -48,13 +48,15 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"load '{fts_extension_path()}'")  # a path cannot be a bound parameter
 
 
-def prepare_terms(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame) -> int:
+def prepare_terms(
+    con: duckdb.DuckDBPyConnection, articles: pl.DataFrame, stage_dir: Path | None = None
+) -> int:
     """Work out ahead the search terms of a batch's articles (article_id, title, body) that
     article_search lacks, into a temporary table of this connection that the next
     build_index takes them from. The run does this in a thread while the batch validates:
     the terms are a fifth of a first load. An article that validation or a later change
-    alters is worked out again, since its text no longer hashes the same. Returns the
-    articles prepared."""
+    alters is worked out again, since its text no longer hashes the same. The articles are
+    staged under `stage_dir` (warehouse.staged). Returns the articles prepared."""
     con.execute(_read("010_search_terms.sql"))
     con.execute(_read("015_prepared_terms.sql"))  # an empty table where there was none
     # Only what article_search lacks (where it exists in this layout; build_index makes it).
@@ -64,15 +66,14 @@ def prepare_terms(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame) -> int
         if _columns(con, "article_search") == SEARCH_COLUMNS
         else ""
     )
-    con.register("batch_text", articles.select("article_id", "title", "body").to_arrow())
-    try:
+    from newsetl.warehouse import staged
+
+    with staged(con, {"batch_text": articles.select("article_id", "title", "body")}, stage_dir):
         con.execute(
             "insert into prepared_search_terms select article_id, md5(search_text(title, body)),"
             " search_terms(search_text(title, body)) from batch_text"
             f" where body is not null {missing}"  # noqa: S608 - fixed text
         )
-    finally:
-        con.unregister("batch_text")
     row = con.execute("select count(*) from prepared_search_terms").fetchone()
     return int(row[0]) if row else 0
 
@@ -104,10 +105,12 @@ def build_index(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    from newsetl.warehouse import quoted
+
     rows = con.execute(
-        "select column_name from information_schema.columns "
-        "where table_schema = current_schema() and table_name = ? order by ordinal_position",
-        [table],
+        "select column_name from information_schema.columns "  # noqa: S608 - quoted
+        f"where table_schema = current_schema() and table_name = {quoted(table)} "
+        "order by ordinal_position"
     ).fetchall()
     return [row[0] for row in rows]
 

@@ -1,9 +1,10 @@
--- Pages parsed per source and run since $1: the baseline of the volume-drop rule.
+-- Pages parsed per source and run since the variable volume_since: the baseline of the
+-- volume-drop rule.
 -- It reads the table, not stg_fetch_log, so a warehouse published before that view works.
 with pages as (
     select * from fetch_log
     where kind not in ('feed', 'sitemap')
-        and fetched_at >= ?
+        and fetched_at >= getvariable('volume_since')
 ),
 
 final as (
