@@ -123,20 +123,21 @@ def test_changed_article_replaces_its_rows_and_merges_aliases(settings: Settings
     con.close()
 
 
+def quarantined(run_id: str) -> pl.DataFrame:
+    """The run's quarantine: one article with a blank body."""
+    row = {
+        "run_id": run_id,
+        "table_name": "articles",
+        "row_key": "a9",
+        "rule": "body_not_blank",
+        "value": "",
+        "quarantined_at": NOW,
+    }
+    return pl.DataFrame([row], schema=schema.QUARANTINE)
+
+
 def test_run_records_are_replaced_for_a_retried_run(settings: Settings) -> None:
-    quarantine = pl.DataFrame(
-        [
-            {
-                "run_id": RUN,
-                "table_name": "articles",
-                "row_key": "a9",
-                "rule": "body_not_blank",
-                "value": "",
-                "quarantined_at": NOW,
-            }
-        ],
-        schema=schema.QUARANTINE,
-    )
+    quarantine = quarantined(RUN)
     con = warehouse.open_working(settings)
     warehouse.load_batch(con, batch(), {"quarantine": quarantine}, RUN)
     warehouse.load_batch(con, batch(), {"quarantine": quarantine}, RUN)
@@ -149,19 +150,7 @@ def test_run_records_are_replaced_for_a_retried_run(settings: Settings) -> None:
 def test_a_run_id_with_a_quote_is_written_as_it_is(settings: Settings) -> None:
     """Run ids are inlined as SQL literals (warehouse.quoted); an Airflow run id given by hand
     may hold a quote."""
-    quarantine = pl.DataFrame(
-        [
-            {
-                "run_id": "manual__o'brien",
-                "table_name": "articles",
-                "row_key": "a9",
-                "rule": "body_not_blank",
-                "value": "",
-                "quarantined_at": NOW,
-            }
-        ],
-        schema=schema.QUARANTINE,
-    )
+    quarantine = quarantined("manual__o'brien")
     con = warehouse.open_working(settings)
     for _ in range(2):  # the second load replaces the run's rows
         warehouse.load_batch(con, batch(), {"quarantine": quarantine}, "manual__o'brien")
