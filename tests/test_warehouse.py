@@ -11,6 +11,7 @@ import pytest
 
 from newsetl import schema, warehouse
 from newsetl.settings import Settings
+from newsetl.statements import staged
 
 NOW = datetime(2026, 11, 24, 5, 31, tzinfo=UTC)
 RUN = "run-1"
@@ -148,8 +149,8 @@ def test_run_records_are_replaced_for_a_retried_run(settings: Settings) -> None:
 
 
 def test_a_run_id_with_a_quote_is_written_as_it_is(settings: Settings) -> None:
-    """Run ids are inlined as SQL literals (warehouse.quoted); an Airflow run id given by hand
-    may hold a quote."""
+    """Run ids are inlined as SQL literals (newsetl.statements.quoted); an Airflow run id
+    given by hand may hold a quote."""
     quarantine = quarantined("manual__o'brien")
     con = warehouse.open_working(settings)
     for _ in range(2):  # the second load replaces the run's rows
@@ -173,7 +174,7 @@ def test_staged_frames_read_back_as_they_are(tmp_path: Path) -> None:
         schema_overrides={"at": pl.Datetime("us", "UTC")},
     )
     con = duckdb.connect()
-    with warehouse.staged(con, {"staged_x": frame}, tmp_path):
+    with staged(con, {"staged_x": frame}, tmp_path):
         back = con.execute("select * from staged_x").pl()
         assert back.with_columns(pl.col("at").dt.convert_time_zone("UTC")).equals(frame)
     assert not con.execute("select * from duckdb_views() where view_name = 'staged_x'").fetchall()

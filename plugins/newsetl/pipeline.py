@@ -25,6 +25,7 @@ import polars as pl
 
 from newsetl import schema, workers
 from newsetl.settings import Settings, load_settings
+from newsetl.statements import quoted
 
 if TYPE_CHECKING:
     import duckdb
@@ -427,7 +428,6 @@ def skip_loaded(
 
     from newsetl.documents import FETCH_LOG
     from newsetl.raw import RAW_ROW_GROUP
-    from newsetl.warehouse import quoted
 
     index_path = settings.work_dir / LOADED_RAW_INDEX
     if not index_path.exists() or not settings.db_path.exists():

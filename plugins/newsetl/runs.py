@@ -22,6 +22,8 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
+from newsetl.statements import quoted, staged
+
 log = logging.getLogger("newsetl")
 
 RUN_FILE = "run.json"
@@ -215,8 +217,6 @@ def save_run(
             "finished_at": pl.Datetime("us", "UTC"),
         },
     )
-    from newsetl.warehouse import quoted, staged
-
     with staged(con, {"staged_run": run_frame, "staged_steps": step_frame}, run_dir):
         con.execute(f"delete from pipeline_runs where run_id = {quoted(info.run_id)}")  # noqa: S608
         con.execute("insert into pipeline_runs by name select * from staged_run")
@@ -226,8 +226,6 @@ def save_run(
 
 def mark_run(con: duckdb.DuckDBPyConnection, run_dir: Path, status: str) -> None:
     """Set a loaded run's status (e.g. `published`) and refresh its step rows."""
-    from newsetl.warehouse import quoted
-
     info = read_run_info(run_dir)
     existing = con.execute(
         "select started_at, fetched, fetch_failures, parse_failures, articles_in_batch, "

@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from newsetl.settings import PROJECT_ROOT
+from newsetl.statements import quoted, staged
 
 SEARCH_SQL_DIR = PROJECT_ROOT / "sql" / "search"
 INDEX_SCHEMA = "fts_main_article_search"
@@ -56,7 +57,7 @@ def prepare_terms(
     build_index takes them from. The run does this in a thread while the batch validates:
     the terms are a fifth of a first load. An article that validation or a later change
     alters is worked out again, since its text no longer hashes the same. The articles are
-    staged under `stage_dir` (warehouse.staged). Returns the articles prepared."""
+    staged under `stage_dir` (newsetl.statements.staged). Returns the articles prepared."""
     con.execute(_read("010_search_terms.sql"))
     con.execute(_read("015_prepared_terms.sql"))  # an empty table where there was none
     # Only what article_search lacks (where it exists in this layout; build_index makes it).
@@ -66,8 +67,6 @@ def prepare_terms(
         if _columns(con, "article_search") == SEARCH_COLUMNS
         else ""
     )
-    from newsetl.warehouse import staged
-
     with staged(con, {"batch_text": articles.select("article_id", "title", "body")}, stage_dir):
         con.execute(
             "insert into prepared_search_terms select article_id, md5(search_text(title, body)),"
@@ -105,8 +104,6 @@ def build_index(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    from newsetl.warehouse import quoted
-
     rows = con.execute(
         "select column_name from information_schema.columns "  # noqa: S608 - quoted
         f"where table_schema = current_schema() and table_name = {quoted(table)} "

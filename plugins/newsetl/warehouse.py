@@ -12,7 +12,6 @@ import contextlib
 import fcntl
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import polars as pl
 
 from newsetl import schema, search
 from newsetl.settings import PROJECT_ROOT, Settings
+from newsetl.statements import quoted, staged
 
 SQL_DIR = PROJECT_ROOT / "sql"
 LOCK_TIMEOUT_SECONDS = float(os.environ.get("NEWSETL_LOCK_TIMEOUT", "300"))
@@ -142,43 +142,6 @@ def open_working(settings: Settings) -> duckdb.DuckDBPyConnection:
     con.execute("set enable_progress_bar = false")
     migrate(con)
     return con
-
-
-# DuckDB's Python client imports pandas (a quarter to a third of a second of CPU) the first
-# time a statement binds a parameter or scans a Python object such as an Arrow table. A
-# run's statements inline their few values (quoted) and read the frames they load from
-# Parquet files (staged), so a run's own process never imports pandas: a re-run that finds
-# nothing new spends a second, of which that would be a quarter.
-
-
-def quoted(text: str) -> str:
-    """`text` as a SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-@contextlib.contextmanager
-def staged(
-    con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame], folder: Path | None = None
-) -> Iterator[None]:
-    """Each frame readable as a temporary view of its name in the block, from a Parquet
-    file DuckDB reads itself, in a temporary folder under `folder` (default: the system's)."""
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".staged-", dir=folder) as tmp:
-        views: list[str] = []
-        try:
-            for name, frame in frames.items():
-                path = Path(tmp) / f"{name}.parquet"
-                frame.write_parquet(path, compression="uncompressed", statistics=False)
-                con.execute(
-                    f"create or replace temp view {name} as "  # noqa: S608 - own names
-                    f"select * from read_parquet({quoted(str(path))})"
-                )
-                views.append(name)
-            yield
-        finally:
-            for name in views:
-                con.execute(f"drop view if exists {name}")
 
 
 def load_batch(
@@ -391,7 +354,7 @@ def source_history(settings: Settings, since: datetime) -> pl.DataFrame:
     if not settings.db_path.exists():
         return empty
     with connect_published(settings) as con:
-        # A variable rather than a bound parameter (see quoted).
+        # A variable rather than a bound parameter (see newsetl.statements).
         con.execute(f"set variable volume_since = timestamptz {quoted(since.isoformat())}")
         frame = con.execute(
             (SQL_DIR / "queries" / "source_history.sql").read_text(encoding="utf-8")
