@@ -242,3 +242,25 @@ def test_views_answer_on_a_loaded_warehouse(settings: Settings) -> None:
     ).fetchall() == [(NOW.date(), "한국은행", 1, 2)]
     assert con.execute("select topic_id, articles from topic_daily").fetchall() == [("economy", 1)]
     con.close()
+
+
+def test_migrating_a_new_warehouse_never_imports_pandas(tmp_path: Path) -> None:
+    """A first run migrates a new warehouse: its statements bind no parameter either, so
+    DuckDB's client does not import pandas there (newsetl.statements)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, duckdb\n"
+        "from newsetl.search import load_fts\n"
+        "from newsetl.warehouse import migrate\n"
+        f"con = duckdb.connect({str(tmp_path / 'new.duckdb')!r})\n"
+        "assert migrate(con)\n"
+        "load_fts(con)\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"

@@ -46,7 +46,7 @@ def fts_extension_path() -> Path:
 
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     """Load the fts extension from the package, never from the network."""
-    con.execute(f"load '{fts_extension_path()}'")  # a path cannot be a bound parameter
+    con.execute(f"load {quoted(str(fts_extension_path()))}")  # a path cannot be bound
 
 
 def prepare_terms(

@@ -66,7 +66,7 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str
         con.execute("begin")
         try:
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute("insert into schema_migrations (version) values (?)", [path.stem])
+            con.execute(f"insert into schema_migrations (version) values ({quoted(path.stem)})")
             con.execute("commit")
         except Exception:
             con.execute("rollback")
