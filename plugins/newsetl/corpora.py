@@ -117,19 +117,24 @@ class GumDocument:
 _OPEN = re.compile(r"\((\d+)-([^()]*?)(?=\(|\)|$)(\))?")
 _CLOSE = re.compile(r"(?<![\w-])(\d+)\)")
 _NAME_POS = frozenset({"PROPN"})
+_NOT_NAME = ("DET", "X")  # X: a word _person_name leaves out
 _INNER_OK = frozenset({"of", "and", "&", "de", "for", "the", "-", "'s"})
 
 
 def read_gum(directory: Path = GUM_DIR) -> list[GumDocument]:
     """GUM news documents with named mentions of people, organisations and places: mentions
     linked to Wikipedia, trimmed to their proper-noun run (the United States → United States),
-    and unlinked mentions that are nothing but a proper name (Montalvo)."""
+    and unlinked mentions that are nothing but a proper name (Montalvo). A person's mention is
+    first narrowed to the name, without its title or the bodies it is placed in (see
+    _person_name), since GUM's mentions are whole noun phrases."""
     return [_read_gum_file(path) for path in sorted(directory.glob("GUM_news_*.conllu"))]
 
 
 def _read_gum_file(path: Path) -> GumDocument:
     """One CoNLL-U file as text + named spans."""
     words: list[tuple[int, int, str, str]] = []  # start, end, form, upos
+    heads: list[int] = []  # index in words of each word's syntactic head, -1 for a root
+    relations: list[str] = []  # each word's dependency relation
     text_parts: list[str] = []
     offset = 0
     salient: set[str] = set()
@@ -162,6 +167,9 @@ def _read_gum_file(path: Path) -> GumDocument:
         form, upos, misc = cols[1], cols[3], cols[9]
         index = len(words)
         words.append((offset, offset + len(form), form, upos))
+        head = int(cols[6]) if cols[6].isdigit() else 0
+        heads.append(index - int(cols[0]) + head if head else -1)
+        relations.append(cols[7])
         text_parts.append(form)
         offset += len(form)
         number_in_sentence = int(cols[0])
@@ -196,8 +204,17 @@ def _read_gum_file(path: Path) -> GumDocument:
     for first, last, number, etype, identity in sorted(mentions):
         if etype not in GUM_TYPES:
             continue
-        run = _proper_noun_run(words[first : last + 1])
-        if run is None or (not identity and not _whole_name(words[first : last + 1], run)):
+        if etype == "person":
+            inside = [
+                (a, b)
+                for a, b, _, kind, _ in mentions
+                if kind in GUM_TYPES and first <= a <= b <= last and b - a < last - first
+            ]
+            first, last, named = _person_name(first, last, inside, heads, relations, words)
+        else:
+            named = words[first : last + 1]
+        run = _proper_noun_run(named)
+        if run is None or (not identity and not _whole_name(named, run)):
             continue
         identity = identity or "~" + " ".join(
             w[2] for w in words[first + run[0] : first + run[1] + 1]
@@ -227,13 +244,47 @@ def _whole_name(words: list[tuple[int, int, str, str]], run: tuple[int, int]) ->
     return run == (head, tail)
 
 
+def _person_name(
+    first: int,
+    last: int,
+    inside: list[tuple[int, int]],
+    heads: list[int],
+    relations: list[str],
+    words: list[tuple[int, int, str, str]],
+) -> tuple[int, int, list[tuple[int, int, str, str]]]:
+    """A person mention narrowed to the person's name, as named-entity spans are drawn
+    (CoNLL-2003, OntoNotes, and newsetl's own names): without the descriptions GUM attaches
+    to the name (nmod:desc: U.S. President Donald Trump → Donald Trump) and without the other
+    entities mentioned inside it, with the words that hang on them (New People Party's
+    Michael Tien → Michael Tien; Matthew Ingram of The Globe and Mail → Matthew Ingram).
+    Returns the narrowed word range and its words, the left-out ones masked (tagged X)."""
+
+    def left_out(index: int) -> bool:
+        while first <= index <= last:
+            if relations[index] == "nmod:desc" or any(a <= index <= b for a, b in inside):
+                return True
+            index = heads[index]
+        return False
+
+    masked = [
+        (w[0], w[1], w[2], "X" if left_out(first + k) else w[3])
+        for k, w in enumerate(words[first : last + 1])
+    ]
+    start, end = 0, len(masked) - 1
+    while start < end and masked[start][3] in ("X", "PUNCT"):
+        start += 1
+    while end > start and masked[end][3] in ("X", "PUNCT"):
+        end -= 1
+    return first + start, first + end, masked[start : end + 1]
+
+
 def _proper_noun_run(words: list[tuple[int, int, str, str]]) -> tuple[int, int] | None:
     """The first run of proper nouns (with inner of/and/the) in a mention, by word index."""
     start = next((i for i, w in enumerate(words) if w[3] in _NAME_POS), None)
     if start is None:
         return None
     # Capitalised words just before the proper nouns belong to the name (United States).
-    while start > 0 and words[start - 1][2][:1].isupper() and words[start - 1][3] != "DET":
+    while start > 0 and words[start - 1][2][:1].isupper() and words[start - 1][3] not in _NOT_NAME:
         start -= 1
     end = start
     i = start + 1

@@ -1,0 +1,45 @@
+"""Reading the measuring corpora: GUM's noun-phrase mentions narrowed to named-entity spans."""
+
+from pathlib import Path
+
+from newsetl.corpora import read_gum
+
+# One sentence in GUM's CoNLL-U, written for this test: a person mention that carries a title
+# (nmod:desc) and the organisation it belongs to, an unlinked person with a title, a place.
+_REYES = "Entity=(1-person-new-sssss-cf1-1,2,3,4,5,6,7,8-coref-Sofia_Reyes"
+_ROWS = [
+    ("Finance", "PROPN", 2, "compound", _REYES),
+    ("Minister", "PROPN", 3, "nmod:desc", "_"),
+    ("Sofia", "PROPN", 9, "nsubj", "_"),
+    ("Reyes", "PROPN", 3, "flat", "_"),
+    ("of", "ADP", 8, "case", "_"),
+    ("the", "DET", 8, "det", "Entity=(2-organization-new-sssss-cf2-1,2,3-sgl-Harbour_Party"),
+    ("Harbour", "PROPN", 8, "compound", "_"),
+    ("Party", "PROPN", 3, "nmod", "Entity=2)1)"),
+    ("met", "VERB", 0, "root", "_"),
+    ("Mayor", "PROPN", 11, "nmod:desc", "Entity=(3-person-new-sssss-cf3-1,2,3-sgl"),
+    ("Tom", "PROPN", 9, "obj", "_"),
+    ("Okafor", "PROPN", 11, "flat", "Entity=3)"),
+    ("in", "ADP", 14, "case", "_"),
+    ("Lagos", "PROPN", 9, "obl", "Entity=(4-place-new-sssss-cf4-1-sgl-Lagos)|SpaceAfter=No"),
+    (".", "PUNCT", 9, "punct", "SpaceAfter=No"),
+]
+
+
+def test_person_mentions_become_names_without_titles_or_affiliations(tmp_path: Path) -> None:
+    text = "Finance Minister Sofia Reyes of the Harbour Party met Mayor Tom Okafor in Lagos."
+    lines = ["# meta::title = Harbour talks", f"# text = {text}"]
+    for number, (form, upos, head, relation, misc) in enumerate(_ROWS, start=1):
+        lines.append(f"{number}\t{form}\t{form}\t{upos}\t_\t_\t{head}\t{relation}\t_\t{misc}")
+    (tmp_path / "GUM_news_harbour.conllu").write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+
+    (document,) = read_gum(tmp_path)
+
+    assert document.text == text
+    assert [(document.text[s.start : s.end], s.entity_type) for s in document.spans] == [
+        ("Sofia Reyes", "PERSON"),
+        ("Harbour Party", "ORG"),
+        ("Tom Okafor", "PERSON"),
+        ("Lagos", "LOCATION"),
+    ]
+    assert document.mention_identities[0] == "Sofia_Reyes"
