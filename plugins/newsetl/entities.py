@@ -351,6 +351,35 @@ _LOCATION_BEFORE_EN = regex.compile(
 _DEMONYM_EN = re.compile(
     r"(?:(?:ean|ian|ese|ish|an|i)|-(?:based|made|born|led|owned|listed|backed|style))$"
 )
+# Nationality, regional and religious words, which name a kind of people, not a person, body
+# or place: a tagged span that is nothing but one of them is left out (an Afghan team).
+_DEMONYMS_EN = frozenset(
+    """afghan afghans albanian albanians algerian algerians american americans arab arabs
+    argentine argentinian argentinians armenian armenians asian asians australian australians
+    austrian austrians azerbaijani bangladeshi bangladeshis belarusian belgian belgians
+    bolivian bosnian brazilian brazilians british briton britons bulgarian burmese cambodian
+    cameroonian canadian canadians catalan chilean chinese colombian colombians congolese
+    croatian croatians cuban cubans cypriot czech czechs danish dane danes dutch ecuadorian
+    egyptian egyptians emirati english englishman eritrean estonian ethiopian ethiopians
+    european europeans filipino filipinos finnish finn finns french frenchman georgian german
+    germans ghanaian greek greeks guatemalan haitian hispanic honduran hungarian hungarians
+    icelandic indian indians indonesian indonesians iranian iranians iraqi iraqis irish
+    israeli israelis italian italians ivorian jamaican japanese jordanian kazakh kenyan kenyans
+    korean koreans kosovar kurdish kurd kurds kuwaiti kyrgyz laotian latvian lebanese libyan
+    libyans lithuanian macedonian malaysian malaysians malian maltese mexican mexicans
+    moldovan mongolian montenegrin moroccan moroccans mozambican namibian nepalese nepali
+    nigerian nigerians nigerien norwegian norwegians omani pakistani pakistanis palestinian
+    palestinians panamanian paraguayan persian peruvian polish pole poles portuguese qatari
+    romanian romanians russian russians rwandan saudi saudis scottish scot scots senegalese
+    serbian serbs serb singaporean slovak slovenian somali somalis spanish spaniard spaniards
+    lankan sudanese swedish swede swedes swiss syrian syrians taiwanese tajik tanzanian
+    thai tibetan tunisian tunisians turkish turk turks turkmen ugandan ukrainian ukrainians
+    uruguayan uzbek venezuelan venezuelans vietnamese welsh yemeni zambian zimbabwean
+    african africans latino latinos latina caribbean balkan nordic scandinavian arabian
+    christian christians muslim muslims jewish jew jews hindu hindus buddhist buddhists sikh
+    sikhs catholic catholics protestant protestants orthodox sunni shia shiite shiites
+    rohingya pashtun uyghur uyghurs uighur uighurs""".split()
+)
 _KOREAN_ROMAN_NAME = re.compile(r"^[A-Z][a-z]{1,4} [A-Z][a-z]+-[a-z]+$")
 _BYLINE_EN = (
     re.compile(
@@ -1245,6 +1274,8 @@ def _with_tagged_english(
             continue
         start, end = start + words[0][0], start + words[-1][1]
         name = text[start:end]
+        if name.casefold() in _DEMONYMS_EN:
+            continue
         entry = gazetteer.lookup(name, exact=True)
         # The tagger reads the context: Paris Hilton's Paris is no place.
         if entry is not None and (

@@ -107,3 +107,10 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     train_model([example], first)
     train_model([example], second)
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_nationality_and_religious_words_are_no_names() -> None:
+    """A word for a kind of people is no person, body or place, whatever the tagger says."""
+    text = "Muslims gathered outside the mosque in Irving, where Syrian refugees had settled."
+    found = find_mentions("Vigil held", text, "en", load_gazetteer())
+    assert [(m.name, m.entity_type) for m in found] == [("Irving", "LOCATION")]
