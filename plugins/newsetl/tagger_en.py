@@ -15,6 +15,7 @@ organisation words, and the words around it ("said", "in", "Mr."). The model
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -269,16 +270,22 @@ def label_spans(tokens: Tokens, labels: Sequence[str]) -> list[Span]:
 
 
 def _repeated(tokens: Tokens, spans: list[Span]) -> list[Span]:
-    """Other mentions of the tagged names, word for word, that the tagger left untagged
-    (the first tagging of a name gives the type)."""
+    """Other mentions of the tagged names, word for word, that the tagger left untagged, and
+    one type for every mention of a name: the type the tagger gave it most often (the first
+    tagging breaks a tie)."""
     index = {start: i for i, (start, _) in enumerate(tokens.spans)}
     ends = {end: i for i, (_, end) in enumerate(tokens.spans)}
     covered: set[int] = set()
-    names: dict[tuple[str, ...], str] = {}
+    votes: dict[tuple[str, ...], Counter[str]] = {}
     for start, end, kind in spans:
         first, last = index[start], ends[end]
         covered.update(range(first, last + 1))
-        names.setdefault(tuple(tokens.forms[first : last + 1]), kind)
+        votes.setdefault(tuple(tokens.forms[first : last + 1]), Counter())[kind] += 1
+    names = {name: kinds.most_common(1)[0][0] for name, kinds in votes.items()}
+    spans = [
+        (start, end, names[tuple(tokens.forms[index[start] : ends[end] + 1])])
+        for start, end, _ in spans
+    ]
     lengths = sorted({len(name) for name in names}, reverse=True)
     found: list[Span] = []
     for a, b in tokens.runs:

@@ -1,8 +1,10 @@
+import re
 from pathlib import Path
 
 from newsetl.entities import english_cues, find_mentions
 from newsetl.gazetteer import load_gazetteer
 from newsetl.tagger_en import (
+    _repeated,
     flat_spans,
     label_spans,
     tag_english,
@@ -114,3 +116,21 @@ def test_nationality_and_religious_words_are_no_names() -> None:
     text = "Muslims gathered outside the mosque in Irving, where Syrian refugees had settled."
     found = find_mentions("Vigil held", text, "en", load_gazetteer())
     assert [(m.name, m.entity_type) for m in found] == [("Irving", "LOCATION")]
+
+
+def test_every_mention_of_a_name_gets_the_type_it_was_given_most() -> None:
+    text = "Gloria Ruiz spoke. Gloria left, Gloria came back and Gloria sang. Gloria bowed."
+    at = [m.start() for m in re.finditer("Gloria", text)]
+    tagged = [
+        (at[0], at[0] + 11, "PERSON"),
+        (at[1], at[1] + 6, "LOCATION"),
+        (at[2], at[2] + 6, "PERSON"),
+        (at[3], at[3] + 6, "PERSON"),
+    ]  # and the last Gloria untagged
+    assert [(text[a:b], kind) for a, b, kind in _repeated(tokenize(text), tagged)] == [
+        ("Gloria Ruiz", "PERSON"),
+        ("Gloria", "PERSON"),
+        ("Gloria", "PERSON"),
+        ("Gloria", "PERSON"),
+        ("Gloria", "PERSON"),
+    ]
