@@ -249,6 +249,117 @@ def _email_spans(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _EMAIL.finditer(text)] if "@" in text else []
 
 
+# Words that describe a person before the name in Korean sports and entertainment news
+# (거포 내야수 강태민, 신인 투수 박서율): not part of the name.
+_ROLE_WORDS_KO = frozenset(
+    """거포 에이스 간판 주전 신인 베테랑 루키 선발 불펜 마무리 투수 포수 내야수 외야수 유격수
+    1루수 2루수 3루수 타자 지명타자 공격수 수비수 미드필더 골키퍼 센터백 풀백 윙어 스트라이커
+    가드 포워드 센터 세터 리베로 배우 가수 래퍼 모델 방송인 개그맨 개그우먼 코미디언 셰프
+    작가 감독 멤버 리더 막내 보컬 프로듀서 유튜버 크리에이터""".split()
+)
+# An organisation that is a meeting is an event (거시경제금융현안간담회).
+_EVENT_ENDINGS_KO = (
+    "간담회",
+    "회의",
+    "회담",
+    "포럼",
+    "설명회",
+    "토론회",
+    "기자회견",
+    "공청회",
+    "세미나",
+    "박람회",
+    "축제",
+    "시상식",
+)
+# Words after a place that say "around it", not part of its name (영화의전당 일대).
+_AROUND_KO = ("일대", "인근", "부근", "근처", "일원", "주변")
+
+
+def _korean_cleaned(
+    candidate: _Candidate, tokens: Sequence[Any], gazetteer: Gazetteer
+) -> _Candidate | list[_Candidate] | None:
+    """A tagged Korean candidate mended where the tagger's span is no clean name: a person
+    without the words that describe them or their team (한화 강태민 → 강태민), a national
+    team called after its coach (홍명보호) an organisation, a meeting an event, a place
+    without "around" (해운대 일대 → 해운대), an address of known places a place, a known
+    person or country before a known body two names; and no person made of common nouns
+    (확장현실) nor a proposal of a body (정부안)."""
+    if not candidate.tagged or candidate.entry is not None:
+        return candidate
+    name, kind = candidate.name, candidate.entity_type
+    if kind == "PERSON":
+        words = name.split()
+        while len(words) > 1 and (
+            words[0] in _ROLE_WORDS_KO
+            or (
+                (entry := gazetteer.lookup(words[0], exact=True)) is not None
+                and entry.entity_type in ("ORG", "LOCATION")
+            )
+        ):
+            words = words[1:]
+        if len(words) < len(name.split()):
+            trimmed = " ".join(words)
+            start = candidate.start + name.rindex(trimmed)
+            candidate = replace(candidate, start=start, name=trimmed)
+            name = trimmed
+        if len(name) == 4 and name.endswith("호") and _hangul_only(name) and name[0] in SURNAMES_KO:
+            return replace(candidate, entity_type="ORG")
+        # One word of four syllables or more made of common nouns is no name (확장현실); a
+        # shorter one may be (선미, 태연), and so may a foreign name of several words.
+        parts = [t for t in tokens if candidate.start <= t.start < candidate.end]
+        if (
+            len(name) >= 4
+            and " " not in name
+            and parts
+            and all(t.tag == "NNG" and t.len >= 2 for t in parts)
+        ):
+            return None
+    elif kind == "ORG":
+        words = name.split()
+        for k in range(len(words) - 1, 0, -1):
+            # A known person or country before a known body: two names (마크 저커버그 메타,
+            # 미국 메타).
+            head, rest = " ".join(words[:k]), " ".join(words[k:])
+            before, body = gazetteer.lookup(head, exact=True), gazetteer.lookup(rest, exact=True)
+            if (
+                before is not None
+                and body is not None
+                and body.entity_type == "ORG"
+                and (before.entity_type == "PERSON" or before.entity_id.startswith("loc:country-"))
+            ):
+                at = candidate.start + name.rindex(rest)
+                return [
+                    replace(
+                        candidate,
+                        end=candidate.start + len(head),
+                        name=head,
+                        entity_type=before.entity_type,
+                        entry=before,
+                    ),
+                    replace(candidate, start=at, name=rest, entry=body),
+                ]
+        if name.endswith(_EVENT_ENDINGS_KO):
+            return replace(candidate, entity_type="EVENT")
+        if name.endswith("안") and (
+            name[:-1] in _UNTAGGED_STOP_KO or gazetteer.lookup(name[:-1], exact=True) is not None
+        ):
+            return None
+        words = name.split()
+        if len(words) > 1 and all(
+            (entry := gazetteer.lookup(word, exact=True)) is not None
+            and entry.entity_type == "LOCATION"
+            for word in words
+        ):
+            return replace(candidate, entity_type="LOCATION")
+    elif kind == "LOCATION":
+        for around in _AROUND_KO:
+            if name.endswith(" " + around):
+                name = name[: -len(around) - 1]
+                return replace(candidate, end=candidate.start + len(name), name=name)
+    return candidate
+
+
 # --- English --------------------------------------------------------------------------------
 
 _WORD_EN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9&\-]|(?!['’]s\b)['’.](?=[A-Za-z0-9]))*\.?")
@@ -380,6 +491,14 @@ _DEMONYMS_EN = frozenset(
     sikhs catholic catholics protestant protestants orthodox sunni shia shiite shiites
     rohingya pashtun uyghur uyghurs uighur uighurs""".split()
 )
+# Words that open a sentence before a name and are no part of it.
+_OPENERS_EN = frozenset(
+    """without after before during since until but and or if as when while where although
+    though despite amid among unlike like according meanwhile moreover however also still
+    then now today yesterday tomorrow tonight for from with about at by in on into onto
+    under over than whether once because""".split()
+)
+_LAW_WORDS_EN = frozenset({"act", "law", "bill", "treaty", "accord", "accords", "amendment"})
 _KOREAN_ROMAN_NAME = re.compile(r"^[A-Z][a-z]{1,4} [A-Z][a-z]+-[a-z]+$")
 _BYLINE_EN = (
     re.compile(
@@ -843,6 +962,23 @@ def _known_place_stem(name: str, gazetteer: Gazetteer) -> bool:
     return entry.entity_type == "LOCATION" and not entry.entity_id.startswith("loc:country-")
 
 
+def _one_type_per_name(candidates: list[_Candidate], title_end: int) -> list[_Candidate]:
+    """Every tagged mention of a name in one article with the type the tagger gave it most
+    (the body's first mention breaks a tie: a headline's terse grammar misleads the tagger
+    more), so one name is one entity (노바웨이브 a group, not a person in the headline)."""
+    votes: dict[str, Counter[str]] = {}
+    for c in sorted(candidates, key=lambda c: (c.start <= title_end, c.start)):
+        if c.tagged and c.entry is None and c.entity_type in ("PERSON", "ORG", "LOCATION"):
+            votes.setdefault(c.name, Counter())[c.entity_type] += 1
+    kinds = {name: counts.most_common(1)[0][0] for name, counts in votes.items()}
+    return [
+        replace(c, entity_type=kinds[c.name])
+        if c.tagged and c.entry is None and c.name in kinds
+        else c
+        for c in candidates
+    ]
+
+
 def _keep_korean(candidate: _Candidate) -> bool:
     """Drop bare surnames, relation compounds and unknown Latin acronyms."""
     if candidate.entry is not None:
@@ -1258,7 +1394,14 @@ def _with_tagged_english(
         if _overlaps(start, end, held):
             continue
         words = [m.span() for m in re.finditer(r"\S+", text[start:end])]
-        while words and text[start + words[0][0] : start + words[0][1]] in _CONNECTORS_EN:
+        # Nor a word that opens the sentence only (Without Korea, After Seoul).
+        while words and (
+            text[start + words[0][0] : start + words[0][1]] in _CONNECTORS_EN
+            or (
+                len(words) > 1
+                and text[start + words[0][0] : start + words[0][1]].casefold() in _OPENERS_EN
+            )
+        ):
             words = words[1:]
         while words and text[start + words[-1][0] : start + words[-1][1]] in _CONNECTORS_EN:
             words = words[:-1]
@@ -1274,8 +1417,12 @@ def _with_tagged_english(
             continue
         start, end = start + words[0][0], start + words[-1][1]
         name = text[start:end]
-        if name.casefold() in _DEMONYMS_EN:
+        # A kind of people, a month or a weekday is no name (Afghan; scheduled for March).
+        if name.casefold() in _DEMONYMS_EN or name.casefold().rstrip(".") in _FUNCTION_WORDS_EN:
             continue
+        # A law is neither the body that passed it nor a place (the National Assembly Act).
+        if name.split()[-1].casefold() in _LAW_WORDS_EN and len(name.split()) > 1:
+            entity_type = "OTHER"
         entry = gazetteer.lookup(name, exact=True)
         # The tagger reads the context: Paris Hilton's Paris is no place.
         if entry is not None and (
@@ -1464,7 +1611,11 @@ def mentions_in(
         raw = _korean_candidates(text, tokens or (), gazetteer)
         if tagged:
             raw = _with_tagged(text, raw, tag_entities(text, tokens or (), gazetteer), gazetteer)
-        candidates = [c for c in raw if _keep_korean(c)]
+        mended: list[_Candidate] = []
+        for c in raw:
+            fixed = _korean_cleaned(c, tokens or (), gazetteer)
+            mended.extend(fixed if isinstance(fixed, list) else [fixed] if fixed else [])
+        candidates = _one_type_per_name([c for c in mended if _keep_korean(c)], title_end)
     else:
         masks = _english_masks(text)
         raw = _english_candidates(text, title_end, gazetteer)

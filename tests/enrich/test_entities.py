@@ -270,3 +270,128 @@ def test_occupied_answers_as_the_span_by_span_test(taken, queries):
         spans.append(span)
         for query in queries:
             assert occupied.overlaps(*query) == entities._overlaps(*query, spans)
+
+
+def _tagged(text: str, name: str, kind: str) -> "entities._Candidate":
+    start = text.index(name)
+    return entities._Candidate(start, start + len(name), name, kind, None, tagged=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind", "expected"),
+    [
+        pytest.param(
+            "한화 이글스의 거포 내야수 강태민(27)이 MVP에 뽑혔다.",
+            "거포 내야수 강태민",
+            "PERSON",
+            ("강태민", "PERSON"),
+            id="role-words-before-a-name",
+        ),
+        pytest.param(
+            "'41홈런' 한화 강태민, 생애 첫 MVP",
+            "한화 강태민",
+            "PERSON",
+            ("강태민", "PERSON"),
+            id="team-before-a-name",
+        ),
+        pytest.param(
+            "홍명보호, 파라과이 2-0 꺾고 올해 마무리",
+            "홍명보호",
+            "PERSON",
+            ("홍명보호", "ORG"),
+            id="team-called-after-its-coach",
+        ),
+        pytest.param(
+            "기획재정부는 이날 거시경제금융현안간담회를 열었다.",
+            "거시경제금융현안간담회",
+            "ORG",
+            ("거시경제금융현안간담회", "EVENT"),
+            id="a-meeting-is-an-event",
+        ),
+        pytest.param(
+            "도쿄와 오사카, 태국 방콕 등 14개 도시에서 공연했다.",
+            "태국 방콕",
+            "ORG",
+            ("태국 방콕", "LOCATION"),
+            id="known-places-make-a-place",
+        ),
+        pytest.param(
+            "부산 해운대구 영화의전당 일대에서 개막했다.",
+            "부산 해운대구 영화의전당 일대",
+            "LOCATION",
+            ("부산 해운대구 영화의전당", "LOCATION"),
+            id="around-a-place",
+        ),
+        pytest.param(
+            "LG전자가 확장현실(XR) 헤드셋을 내놓는다.",
+            "확장현실",
+            "PERSON",
+            None,
+            id="common-nouns-are-no-person",
+        ),
+        pytest.param(
+            '기재부 관계자는 "정부안은 최소한의 규모"라고 말했다.',
+            "정부안",
+            "ORG",
+            None,
+            id="a-bodys-proposal",
+        ),
+        pytest.param(
+            "가수 태연이 신곡을 냈다.", "태연", "PERSON", ("태연", "PERSON"), id="short-name"
+        ),
+    ],
+)
+def test_tagged_korean_spans_are_mended_into_names(
+    text: str, name: str, kind: str, expected: tuple[str, str] | None
+) -> None:
+    gazetteer = load_gazetteer()
+    tokens = entities.tokenize_korean([text], gazetteer)[0]
+    mended = entities._korean_cleaned(_tagged(text, name, kind), tokens, gazetteer)
+    if expected is None:
+        assert mended is None
+    else:
+        assert mended is not None
+        assert (mended.name, mended.entity_type) == expected
+        assert text[mended.start : mended.end] == mended.name
+
+
+def test_english_tagged_spans_leave_out_openers_months_and_laws() -> None:
+    text = (
+        "Without Korea, there is no AI build-out, Huang said in Seoul. Under the National "
+        "Assembly Act, the budget goes to a vote on Dec. 1, and the next meeting is in January."
+    )
+    spans = [
+        (0, 13, "ORG"),  # Without Korea
+        (text.index("National"), text.index(" Act") + 4, "ORG"),
+        (text.index("Dec"), text.index("Dec") + 4, "PERSON"),
+        (text.index("January"), text.index("January") + 7, "PERSON"),
+    ]
+    found = entities._with_tagged_english(text, [], spans, load_gazetteer())
+    assert [(c.name, c.entity_type) for c in found] == [
+        ("Korea", "ORG"),  # the tagger's type; the name links to the country
+        ("National Assembly Act", "OTHER"),
+    ]
+
+
+def test_a_known_person_or_country_before_a_known_body_are_two_names() -> None:
+    text = "2024년 마크 저커버그 메타 최고경영자(CEO)가 방한했다."
+    gazetteer = load_gazetteer()
+    tokens = entities.tokenize_korean([text], gazetteer)[0]
+    mended = entities._korean_cleaned(_tagged(text, "마크 저커버그 메타", "ORG"), tokens, gazetteer)
+    assert isinstance(mended, list)
+    assert [(text[c.start : c.end], c.entity_type, c.entry.name) for c in mended] == [
+        ("마크 저커버그", "PERSON", "Mark Zuckerberg"),
+        ("메타", "ORG", "Meta Platforms"),
+    ]
+
+
+def test_one_name_is_one_type_in_an_article() -> None:
+    """The headline's person and the body's group twice are one group."""
+    text = "노바웨이브, 고척돔서 피날레\n\n그룹 노바웨이브가 공연을 마쳤다. 노바웨이브는 감사했다."
+    at = [i for i in range(len(text)) if text.startswith("노바웨이브", i)]
+    found = [
+        entities._Candidate(a, a + 5, "노바웨이브", kind, None, tagged=True)
+        for a, kind in zip(at, ["PERSON", "ORG", "ORG"], strict=True)
+    ]
+    kinds = [c.entity_type for c in entities._one_type_per_name(found, text.index("\n"))]
+    assert kinds == ["ORG", "ORG", "ORG"]
