@@ -1,12 +1,15 @@
 """The gazetteer: known people, organisations, places, products and events in Korean and English.
 
-Entries come from ``config/gazetteer.yaml`` and, for countries, from pycountry's ISO 3166
-names and their Korean translations. Any spelling of an entry (its name or an alias) finds it:
+Entries come from ``config/gazetteer.yaml``, for countries from pycountry's ISO 3166
+names and their Korean translations, and for other places from ``config/places.tsv``
+(GeoNames: South Korea's cities and counties and the world's large cities with their Hangul
+names). Any spelling of an entry (its name or an alias) finds it:
 Latin script ignores case, Hangul ignores spaces (마크 저커버그 = 마크저커버그).
 """
 
 from __future__ import annotations
 
+import csv
 import gettext
 import json
 import re
@@ -24,6 +27,7 @@ from newsetl.schema import ENTITY_TYPES
 from newsetl.settings import parse_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "gazetteer.yaml"
+PLACES_PATH = DEFAULT_PATH.with_name("places.tsv")
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _SPACES = re.compile(r"\s+")
@@ -212,12 +216,43 @@ def _country_entries(overrides: dict[str, dict[str, Any]]) -> list[GazetteerEntr
     return entries
 
 
-def build_gazetteer(document: dict[str, Any]) -> Gazetteer:
-    """A gazetteer from a parsed YAML document; its own entries win a spelling over countries."""
+def _place_entries(path: Path) -> list[GazetteerEntry]:
+    """The places of config/places.tsv (GeoNames, written by scripts/build_places.py)."""
+    rows = csv.DictReader(
+        (
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("#")
+        ),
+        delimiter="\t",
+    )
+    return [
+        GazetteerEntry(
+            f"loc:geonames-{row['geonameid']}",
+            row["name"],
+            "LOCATION",
+            tuple(a for a in row["hangul"].split("|") if a),
+            None,
+        )
+        for row in rows
+    ]
+
+
+def build_gazetteer(document: dict[str, Any], places: Path | None = PLACES_PATH) -> Gazetteer:
+    """A gazetteer from a parsed YAML document; its own entries win a spelling over countries,
+    and both over the GeoNames places, of which any that shares a spelling with them is left
+    out (it is the same place: 수원 is already Suwon)."""
     items = document.get("entities") or []
     entries = [_entry_from_yaml(item) for item in items]
     if document.get("include_countries", True):
         entries.extend(_country_entries(document.get("countries") or {}))
+    if places is not None and document.get("include_places", True) and places.exists():
+        taken = {normalize_key(s) for e in entries for s in (e.name, *e.aliases)}
+        for place in _place_entries(places):
+            keys = {normalize_key(s) for s in (place.name, *place.aliases)}
+            if taken.isdisjoint(keys):
+                entries.append(place)
+                taken |= keys
     return Gazetteer(entries)
 
 
@@ -233,7 +268,8 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
         cached = _cache.get(resolved)
         if cached is None:
             document = parse_yaml(resolved.read_text(encoding="utf-8")) or {}
-            cached = _cache[resolved] = build_gazetteer(document)
+            places = resolved.with_name(PLACES_PATH.name)
+            cached = _cache[resolved] = build_gazetteer(document, places)
         return cached
 
 

@@ -77,7 +77,7 @@ def test_bare_surnames_are_dropped() -> None:
     [
         pytest.param("김철수 대표는 말했다.", ("김철수", "PERSON"), id="person-by-title"),
         pytest.param("한빛전자는 신제품을 냈다.", ("한빛전자", "ORG"), id="org-by-suffix"),
-        pytest.param("양평군은 축제를 열었다.", ("양평군", "LOCATION"), id="location-by-suffix"),
+        pytest.param("새빛군은 축제를 열었다.", ("새빛군", "LOCATION"), id="location-by-suffix"),
         pytest.param("닌텐도는 게임기를 내놓았다.", ("닌텐도", "ORG"), id="company-ending-in-do"),
     ],
 )

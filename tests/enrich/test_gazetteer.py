@@ -98,3 +98,43 @@ def test_config_files_read_the_same_with_the_c_loader(name: str) -> None:
     text = (PROJECT_ROOT / "config" / name).read_text(encoding="utf-8")
     assert parse_yaml(text) == yaml.safe_load(text)
     assert yaml.__with_libyaml__  # the wheel carries libyaml: the fast path is what runs
+
+
+def test_geonames_places_give_korean_and_world_places_their_names() -> None:
+    gazetteer = load_gazetteer()
+    for surface, name in [
+        ("철원", "Cheorwon"),
+        ("김포시", "Gimpo"),
+        ("김포", "Gimpo"),
+        ("Gimpo", "Gimpo"),
+        ("요하네스버그", "Johannesburg"),
+        ("Johannesburg", "Johannesburg"),
+    ]:
+        entry = gazetteer.lookup(surface, exact=True)
+        assert entry is not None, surface
+        assert (entry.name, entry.entity_type) == (name, "LOCATION")
+        assert entry.entity_id.startswith("loc:geonames-")
+    # A place the YAML or pycountry already spells is theirs, not a second entity.
+    assert gazetteer.lookup("수원", exact=True).entity_id == "loc:suwon"
+    assert not [
+        e for e in gazetteer if e.entity_id.startswith("loc:geonames-") and e.name == "Suwon"
+    ]
+
+
+def test_a_places_file_beside_the_yaml_is_read_and_yields_to_it(tmp_path: Path) -> None:
+    (tmp_path / "gazetteer.yaml").write_text(
+        "include_countries: false\nentities:\n"
+        "  - {id: loc:harbourton, name: Harbourton, type: LOCATION, aliases: [하버턴]}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "places.tsv").write_text(
+        "# test places\n"
+        "geonameid\tname\tcountry\tpopulation\thangul\n"
+        "11\tHarbourton\tKR\t50000\t하버턴|하버턴시\n"
+        "12\tMillbrook\tKR\t30000\t밀브룩|밀브룩군\n",
+        encoding="utf-8",
+    )
+    gazetteer = load_gazetteer(tmp_path / "gazetteer.yaml")
+    assert [e.entity_id for e in gazetteer] == ["loc:harbourton", "loc:geonames-12"]
+    assert gazetteer.lookup("밀브룩군", exact=True).name == "Millbrook"
+    assert gazetteer.lookup("하버턴시", exact=True) is None
