@@ -7,7 +7,7 @@ trained on all four buckets with the chosen pair and written out. Training is de
 (L-BFGS from zero weights), so the same data and features give the same file.
 
     .venv/bin/python scripts/train_ner_ko.py --cv --c1 0.01 0.02 0.05 --c2 0.01 0.05
-    .venv/bin/python scripts/train_ner_ko.py [--c1 0.05] [--c2 0.01]
+    .venv/bin/python scripts/train_ner_ko.py [--c1 0.02] [--c2 0.05]
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ def main() -> None:
     """Cross-validate the given pairs, or train on every training bucket and write the model."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--cv", action="store_true")
-    parser.add_argument("--c1", type=float, nargs="+", default=[0.05])
-    parser.add_argument("--c2", type=float, nargs="+", default=[0.01])
+    parser.add_argument("--c1", type=float, nargs="+", default=[0.02])
+    parser.add_argument("--c2", type=float, nargs="+", default=[0.05])
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args()

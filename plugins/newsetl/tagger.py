@@ -3,17 +3,18 @@
 Each morpheme gets a BIO label (PERSON, ORG, LOCATION) from features of itself and its
 neighbours: form, part-of-speech tag, first and last syllables, spacing, character classes,
 its word (eojeol) without particles and the words either side, whether a gazetteer spelling
-starts or continues there, and the titles, suffixes and surnames that newsetl.entities
-lists for its rules (one copy of each list; the suffixes read on the morpheme and on its
-word). The model (``models/ner-ko.crfsuite``) is trained by ``scripts/train_ner_ko.py`` on
-KLUE-NER news sentences and ships under CC BY-SA 4.0.
+or a name of the name lexicon (``models/names-ko.tsv``, about 17,800 people, bodies and
+places with their types) starts or continues there, and the titles, suffixes and surnames
+that newsetl.entities lists for its rules (one copy of each list; the suffixes read on the
+morpheme and on its word). The model (``models/ner-ko.crfsuite``) is trained by
+``scripts/train_ner_ko.py`` on KLUE-NER news sentences and ships under CC BY-SA 4.0.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from newsetl.corpora import KLUE_TYPES
 from newsetl.gazetteer import Gazetteer
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-ko.crfsuite"
+NAMES_PATH = MODEL_PATH.with_name("names-ko.tsv")
 
 _NOUNISH = frozenset({"NNP", "NNG", "SL", "SH", "SN", "NNB", "XSN", "NR"})
 _GAZ_TYPES = {
@@ -58,6 +60,26 @@ def _shape(form: str) -> str:
 
 def _gazetteer_marks(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> list[str]:
     """Per morpheme: B-<type>/I-<type> where the longest gazetteer spelling covers it, else ''."""
+
+    def kind_of(surface: str) -> str | None:
+        entry = gazetteer.lookup(surface, exact=True)
+        return _GAZ_TYPES[entry.entity_type] if entry is not None else None
+
+    return _longest_marks(text, tokens, kind_of)
+
+
+def _lexicon_marks(text: str, tokens: Sequence[Any]) -> list[str]:
+    """Per morpheme: B-<types>/I-<types> where the longest name of the name lexicon covers it
+    (types such as OG or OG|LC), else ''."""
+    lexicon = _name_lexicon()
+    return _longest_marks(text, tokens, lambda surface: lexicon.get(surface.replace(" ", "")))
+
+
+def _longest_marks(
+    text: str, tokens: Sequence[Any], kind_of: Callable[[str], str | None]
+) -> list[str]:
+    """Per morpheme: B-<kind>/I-<kind> where the longest run of noun-like morphemes (up to
+    five, two characters or more) that kind_of knows covers it, else ''."""
     marks = [""] * len(tokens)
     i = 0
     while i < len(tokens):
@@ -74,9 +96,9 @@ def _gazetteer_marks(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> 
             surface = text[tokens[i].start : tokens[end - 1].start + tokens[end - 1].len]
             if len(surface) < 2:
                 continue
-            entry = gazetteer.lookup(surface, exact=True)
-            if entry is not None:
-                hit, kind = end - i, _GAZ_TYPES[entry.entity_type]
+            found = kind_of(surface)
+            if found is not None:
+                hit, kind = end - i, found
                 break
         if hit:
             marks[i] = "B-" + kind
@@ -86,6 +108,19 @@ def _gazetteer_marks(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> 
         else:
             i += 1
     return marks
+
+
+@lru_cache(maxsize=1)
+def _name_lexicon(path: Path = NAMES_PATH) -> dict[str, str]:
+    """Name (spaces removed) → its KLUE types (PS, OG, LC; OG|LC where it is either), from
+    models/names-ko.tsv."""
+    kinds: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, _, kind = line.partition("\t")
+        kinds.setdefault(name.replace(" ", ""), set()).add(kind)
+    return {name: "|".join(sorted(found)) for name, found in kinds.items()}
 
 
 @dataclass(frozen=True)
@@ -142,6 +177,7 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
     tags = [t.tag for t in tokens]
     spaced = [i == 0 or tokens[i].start > tokens[i - 1].start + tokens[i - 1].len for i in range(n)]
     marks = _gazetteer_marks(text, tokens, gazetteer)
+    known = _lexicon_marks(text, tokens)
     # What closes each word (eojeol): the particle or ending says how the word is used.
     closers = [""] * n
     last = ""
@@ -188,6 +224,12 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
             features.append("wend")
         if marks[i]:
             features.append("g=" + marks[i])
+        if known[i]:
+            features.append("lx=" + known[i])
+        if i > 0 and known[i - 1]:
+            features.append("-1lx=" + known[i - 1][2:])
+        if i + 1 < n and known[i + 1]:
+            features.append("+1lx=" + known[i + 1][2:])
         if tag == "NNP" and 2 <= len(form) <= 4 and form[0] in cues.surnames:
             features.append("sur" + str(len(form)))
         if titles[i]:

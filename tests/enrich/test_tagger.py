@@ -4,7 +4,7 @@ import pytest
 
 from newsetl.entities import PERSON_TITLES_KO, find_mentions, tokenize_korean
 from newsetl.gazetteer import Gazetteer, load_gazetteer
-from newsetl.tagger import label_spans, tag_entities, token_features, token_labels
+from newsetl.tagger import MODEL_PATH, label_spans, tag_entities, token_features, token_labels
 
 
 @dataclass(frozen=True)
@@ -132,3 +132,32 @@ def test_features_read_suffixes_on_the_whole_word() -> None:
     assert all("eosuf" in features[i] for i in range(4))
     assert "osuf" not in features[0]
     assert all("elsuf" in features[i] for i in range(4, 7))
+
+
+def test_features_read_the_name_lexicon() -> None:
+    """Names the lexicon knows mark their morphemes and their neighbours, with every type the
+    name has (서울시: a place, and the city government)."""
+    text = "종로경찰서는 손흥민과 서울시를"
+    tokens = [
+        Token("종로", "NNP", 0, 2),
+        Token("경찰서", "NNG", 2, 3),
+        Token("는", "JX", 5, 1),
+        Token("손흥민", "NNP", 7, 3),
+        Token("과", "JC", 10, 1),
+        Token("서울시", "NNP", 12, 3),
+        Token("를", "JKO", 15, 1),
+    ]
+    features = token_features(text, tokens, Gazetteer([]))
+    assert "lx=B-OG" in features[0] and "lx=I-OG" in features[1]
+    assert "-1lx=OG" in features[2]
+    assert "lx=B-PS" in features[3] and "+1lx=PS" in features[2]
+    assert "lx=B-LC|OG" in features[5]
+    assert not any(f.startswith("lx=") for f in features[2] + features[4] + features[6])
+
+
+def test_the_name_lexicon_is_well_formed() -> None:
+    lines = (MODEL_PATH.parent / "names-ko.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if not line.startswith("#")]
+    assert len(rows) > 15_000
+    assert all(len(row) == 2 and row[1] in ("PS", "OG", "LC") and len(row[0]) >= 2 for row in rows)
+    assert len({tuple(row) for row in rows}) == len(rows)
