@@ -6,8 +6,9 @@ is outside a name. All runs of a text form one sequence, each run opening with a
 feature, and a name never crosses from one run into the next. Each word gets a BIO label
 (PERSON, ORG, LOCATION) from features that need no part-of-speech tagger: its form, shape,
 prefixes and suffixes, whether it opens a sentence, whether the text also uses it in lower
-case, gazetteer spellings and the rules' typed candidates that cover it, title and
-organisation words, and the words around it ("said", "in", "Mr."). The model
+case, gazetteer spellings, names of the name lexicon (``models/names-en.tsv``: people,
+organisations and places with their types) and the rules' typed candidates that cover it,
+title and organisation words, and the words around it ("said", "in", "Mr."). The model
 (``models/ner-en.crfsuite``) is trained by ``scripts/train_ner_en.py`` on GUM news documents
 (annotations CC BY 4.0, text CC BY 2.5 Wikinews).
 """
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-en.crfsuite"
+NAMES_PATH = MODEL_PATH.with_name("names-en.tsv")
+_LONGEST_NAME = 6
 
 Span = tuple[int, int, str]
 
@@ -149,6 +152,46 @@ def _marks(tokens: Tokens, spans: Sequence[Span]) -> dict[int, str]:
     return marks
 
 
+@lru_cache(maxsize=1)
+def _name_lexicon(path: Path = NAMES_PATH) -> dict[tuple[str, ...], str]:
+    """A name's words (case-folded, as tokenize splits them) → its types (PS, OG, LC; OG|LC
+    where it is either), from models/names-en.tsv; empty where the file is missing."""
+    kinds: dict[tuple[str, ...], set[str]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#"):
+                continue
+            name, _, kind = line.partition("\t")
+            words = tuple(form.casefold() for form in tokenize(name).forms)
+            if words and len(words) <= _LONGEST_NAME:
+                kinds.setdefault(words, set()).add(kind)
+    return {words: "|".join(sorted(found)) for words, found in kinds.items()}
+
+
+def _lexicon_marks(tokens: Tokens) -> dict[int, str]:
+    """Token index → B-<types>/I-<types> where the longest lexicon name inside a capitalised
+    run covers it."""
+    lexicon = _name_lexicon()
+    marks: dict[int, str] = {}
+    if not lexicon:
+        return marks
+    folded = [form.casefold() for form in tokens.forms]
+    for a, b in tokens.runs:
+        i = a
+        while i < b:
+            for length in range(min(_LONGEST_NAME, b - i), 0, -1):
+                kind = lexicon.get(tuple(folded[i : i + length]))
+                if kind:
+                    marks[i] = "B-" + kind
+                    for k in range(i + 1, i + length):
+                        marks[k] = "I-" + kind
+                    i += length
+                    break
+            else:
+                i += 1
+    return marks
+
+
 def token_features(
     text: str,
     tokens: Tokens,
@@ -162,6 +205,7 @@ def token_features(
     lower_seen = set(_LOWER_WORD.findall(text))
     gaz = _marks(tokens, gazetteer_spans)
     rules = _marks(tokens, rule_spans)
+    known = _lexicon_marks(tokens)
     # Words of the longer names the rules typed anywhere in the text (Valeska Paris makes a
     # later Paris a person).
     named: dict[str, str] = {}
@@ -206,6 +250,12 @@ def token_features(
                 features.append("g=" + gaz[i])
             if i in rules:
                 features.append("r=" + rules[i])
+            if i in known:
+                features.append("lx=" + known[i])
+            if i - 1 in known:
+                features.append("-1lx=" + known[i - 1][2:])
+            if i + 1 in known:
+                features.append("+1lx=" + known[i + 1][2:])
             if lowered[i] in named:
                 features.append("dw=" + named[lowered[i]])
             if i > 0:

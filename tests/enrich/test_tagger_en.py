@@ -134,3 +134,17 @@ def test_every_mention_of_a_name_gets_the_type_it_was_given_most() -> None:
         ("Gloria", "PERSON"),
         ("Gloria", "PERSON"),
     ]
+
+
+def test_features_read_the_name_lexicon() -> None:
+    """A name of the lexicon marks its words inside a capitalised run, and their neighbours."""
+    text = "Officials at Deutsche Bank met Olaf Scholz in Hamburg."
+    tokens = tokenize(text)
+    features = token_features(text, tokens)
+    words = [tokens.forms[i] for a, b in tokens.runs for i in range(a, b)]
+    by_word = dict(zip(words, features, strict=True))
+    assert "lx=B-OG" in by_word["Deutsche"] and "lx=I-OG" in by_word["Bank"]
+    assert "lx=B-PS" in by_word["Olaf"] and "lx=I-PS" in by_word["Scholz"]
+    assert "lx=B-LC" in by_word["Hamburg"]
+    assert "-1lx=OG" in by_word["Bank"] and "+1lx=PS" in by_word["Olaf"]
+    assert not any(f.startswith("lx=") for f in by_word["Officials"])
