@@ -173,7 +173,7 @@ def test_reporter_in_author_column_is_not_an_entity_unless_in_headline() -> None
     by_article = enriched.article_entities.group_by("article_id").agg(pl.col("entity_id").sort())
     assert dict(by_article.sort("article_id").iter_rows()) == {
         "a": ["org:samsung-electronics"],
-        "b": ["org:samsung-electronics", entity_key("Jane Doe", "OTHER")],
+        "b": ["org:samsung-electronics", entity_key("Jane Doe", "PERSON")],
     }
 
 
