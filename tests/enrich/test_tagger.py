@@ -17,6 +17,18 @@ class Token:
     len: int
 
 
+def morphemes(text: str, analysis: str) -> list[Token]:
+    """Tokens of a text from "form/TAG form/TAG ...", each found after the one before."""
+    tokens: list[Token] = []
+    at = 0
+    for piece in analysis.split():
+        form, tag = piece.split("/")
+        at = text.index(form, at)
+        tokens.append(Token(form, tag, at, len(form)))
+        at += len(form)
+    return tokens
+
+
 # 삼성전자 이재용 회장은 말했다
 TOKENS = [
     Token("삼성전자", "NNP", 0, 4),
@@ -119,15 +131,7 @@ def test_features_read_the_titles_the_rules_use() -> None:
 def test_features_read_suffixes_on_the_whole_word() -> None:
     # Kiwi cut the name in two: the organisation suffix shows on the word, not the morpheme.
     text = "한빛바이오가 창원시에"
-    tokens = [
-        Token("한빛", "NNP", 0, 2),
-        Token("바이", "NNG", 2, 2),
-        Token("오", "NNG", 4, 1),
-        Token("가", "JKS", 5, 1),
-        Token("창원", "NNP", 7, 2),
-        Token("시", "NNB", 9, 1),
-        Token("에", "JKB", 10, 1),
-    ]
+    tokens = morphemes(text, "한빛/NNP 바이/NNG 오/NNG 가/JKS 창원/NNP 시/NNB 에/JKB")
     features = token_features(text, tokens, Gazetteer([]))
     assert all("eosuf" in features[i] for i in range(4))
     assert "osuf" not in features[0]
@@ -138,15 +142,7 @@ def test_features_read_the_name_lexicon() -> None:
     """Names the lexicon knows mark their morphemes and their neighbours, with every type the
     name has (서울시: a place, and the city government)."""
     text = "종로경찰서는 손흥민과 서울시를"
-    tokens = [
-        Token("종로", "NNP", 0, 2),
-        Token("경찰서", "NNG", 2, 3),
-        Token("는", "JX", 5, 1),
-        Token("손흥민", "NNP", 7, 3),
-        Token("과", "JC", 10, 1),
-        Token("서울시", "NNP", 12, 3),
-        Token("를", "JKO", 15, 1),
-    ]
+    tokens = morphemes(text, "종로/NNP 경찰서/NNG 는/JX 손흥민/NNP 과/JC 서울시/NNP 를/JKO")
     features = token_features(text, tokens, Gazetteer([]))
     assert "lx=B-OG" in features[0] and "lx=I-OG" in features[1]
     assert "-1lx=OG" in features[2]
