@@ -307,14 +307,10 @@ def _korean_cleaned(
             return replace(candidate, entity_type="ORG")
         # One word of four syllables or more made of common nouns is no name (확장현실); a
         # shorter one may be (선미, 태연), and so may a foreign name of several words.
-        parts = [t for t in tokens if candidate.start <= t.start < candidate.end]
-        if (
-            len(name) >= 4
-            and " " not in name
-            and parts
-            and all(t.tag == "NNG" and t.len >= 2 for t in parts)
-        ):
-            return None
+        if len(name) >= 4 and " " not in name:
+            parts = [t for t in tokens if candidate.start <= t.start < candidate.end]
+            if parts and all(t.tag == "NNG" and t.len >= 2 for t in parts):
+                return None
     elif kind == "ORG":
         words = name.split()
         for k in range(len(words) - 1, 0, -1):
