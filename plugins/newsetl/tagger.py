@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from newsetl.corpora import KLUE_TYPES
 from newsetl.gazetteer import Gazetteer
@@ -36,6 +36,7 @@ _GAZ_TYPES = {
     "OTHER": "OT",
 }
 _LONGEST_WINDOW = 5
+K = TypeVar("K")
 
 
 @lru_cache(maxsize=65536)
@@ -110,17 +111,24 @@ def _longest_marks(
     return marks
 
 
-@lru_cache(maxsize=1)
-def _name_lexicon(path: Path = NAMES_PATH) -> dict[str, str]:
-    """Name (spaces removed) → its KLUE types (PS, OG, LC; OG|LC where it is either), from
-    models/names-ko.tsv."""
-    kinds: dict[str, set[str]] = {}
+def read_name_lexicon(path: Path, key: Callable[[str], K | None]) -> dict[K, str]:
+    """A name lexicon (name TAB PS|OG|LC per line, # comments) as key(name) → its types, a
+    name of two types on two lines giving "LC|OG"; names whose key is None are left out."""
+    kinds: dict[K, set[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):
             continue
         name, _, kind = line.partition("\t")
-        kinds.setdefault(name.replace(" ", ""), set()).add(kind)
-    return {name: "|".join(sorted(found)) for name, found in kinds.items()}
+        found = key(name)
+        if found is not None:
+            kinds.setdefault(found, set()).add(kind)
+    return {found: "|".join(sorted(types)) for found, types in kinds.items()}
+
+
+@lru_cache(maxsize=1)
+def _name_lexicon(path: Path = NAMES_PATH) -> dict[str, str]:
+    """Name (spaces removed) → its KLUE types, from models/names-ko.tsv."""
+    return read_name_lexicon(path, lambda name: name.replace(" ", ""))
 
 
 @dataclass(frozen=True)

@@ -154,18 +154,15 @@ def _marks(tokens: Tokens, spans: Sequence[Span]) -> dict[int, str]:
 
 @lru_cache(maxsize=1)
 def _name_lexicon(path: Path = NAMES_PATH) -> dict[tuple[str, ...], str]:
-    """A name's words (case-folded, as tokenize splits them) → its types (PS, OG, LC; OG|LC
-    where it is either), from models/names-en.tsv; empty where the file is missing."""
-    kinds: dict[tuple[str, ...], set[str]] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line or line.startswith("#"):
-                continue
-            name, _, kind = line.partition("\t")
-            words = tuple(form.casefold() for form in tokenize(name).forms)
-            if words and len(words) <= _LONGEST_NAME:
-                kinds.setdefault(words, set()).add(kind)
-    return {words: "|".join(sorted(found)) for words, found in kinds.items()}
+    """A name's words (case-folded, as tokenize splits them) → its types, from
+    models/names-en.tsv."""
+    from newsetl.tagger import read_name_lexicon
+
+    def words(name: str) -> tuple[str, ...] | None:
+        found = tuple(form.casefold() for form in tokenize(name).forms)
+        return found if 0 < len(found) <= _LONGEST_NAME else None
+
+    return read_name_lexicon(path, words)
 
 
 def _lexicon_marks(tokens: Tokens) -> dict[int, str]:
@@ -173,8 +170,6 @@ def _lexicon_marks(tokens: Tokens) -> dict[int, str]:
     run covers it."""
     lexicon = _name_lexicon()
     marks: dict[int, str] = {}
-    if not lexicon:
-        return marks
     folded = [form.casefold() for form in tokens.forms]
     for a, b in tokens.runs:
         i = a
