@@ -210,7 +210,7 @@ def _read_gum_file(path: Path) -> GumDocument:
                 for a, b, _, kind, _ in mentions
                 if kind in GUM_TYPES and first <= a <= b <= last and b - a < last - first
             ]
-            first, last, named = _person_name(first, last, inside, heads, relations, words)
+            first, named = _person_name(first, last, inside, heads, relations, words)
         else:
             named = words[first : last + 1]
         run = _proper_noun_run(named)
@@ -251,13 +251,14 @@ def _person_name(
     heads: list[int],
     relations: list[str],
     words: list[tuple[int, int, str, str]],
-) -> tuple[int, int, list[tuple[int, int, str, str]]]:
+) -> tuple[int, list[tuple[int, int, str, str]]]:
     """A person mention narrowed to the person's name, as named-entity spans are drawn
     (CoNLL-2003, OntoNotes, and newsetl's own names): without the descriptions GUM attaches
     to the name (nmod:desc: U.S. President Donald Trump → Donald Trump) and without the other
     entities mentioned inside it, with the words that hang on them (New People Party's
     Michael Tien → Michael Tien; Matthew Ingram of The Globe and Mail → Matthew Ingram).
-    Returns the narrowed word range and its words, the left-out ones masked (tagged X)."""
+    Returns the index of the narrowed mention's first word and its words, the left-out ones
+    masked (tagged X)."""
 
     def left_out(index: int) -> bool:
         while first <= index <= last:
@@ -275,7 +276,7 @@ def _person_name(
         start += 1
     while end > start and masked[end][3] in ("X", "PUNCT"):
         end -= 1
-    return first + start, first + end, masked[start : end + 1]
+    return first + start, masked[start : end + 1]
 
 
 def _proper_noun_run(words: list[tuple[int, int, str, str]]) -> tuple[int, int] | None:
