@@ -158,7 +158,7 @@ def _geopolitical(documents: list[GumDocument], gazetteer: Gazetteer) -> set[str
     }
     keys: set[str] = set()
     for doc in documents:
-        for span, identity in zip(doc.spans, doc.mention_identities, strict=False):
+        for span, identity in zip(doc.spans, doc.mention_identities, strict=True):
             surface = doc.text[span.start : span.end]
             entry = gazetteer.lookup(surface, exact=True)
             if identity in places or (entry is not None and entry.entity_type == "LOCATION"):

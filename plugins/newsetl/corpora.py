@@ -111,7 +111,7 @@ class GumDocument:
     spans: list[Span] = field(default_factory=list)
     # identity (Wikipedia title) → (type, salient?) for the named entities of the document
     entities: dict[str, tuple[str, bool]] = field(default_factory=dict)
-    mention_identities: list[str] = field(default_factory=list)
+    mention_identities: list[str] = field(default_factory=list)  # one per span, in order
 
 
 _OPEN = re.compile(r"\((\d+)-([^()]*?)(?=\(|\)|$)(\))?")
@@ -229,7 +229,12 @@ def _read_gum_file(path: Path) -> GumDocument:
     for identity in salient:
         if identity in document.entities:
             document.entities[identity] = (document.entities[identity][0], True)
-    document.spans = sorted(set(document.spans), key=lambda s: (s.start, s.end))
+    # One span per range and type, in text order, each with the identity of its first mention.
+    identities: dict[Span, str] = {}
+    for span, identity in zip(document.spans, document.mention_identities, strict=True):
+        identities.setdefault(span, identity)
+    document.spans = sorted(identities, key=lambda s: (s.start, s.end, s.entity_type))
+    document.mention_identities = [identities[span] for span in document.spans]
     return document
 
 
