@@ -119,6 +119,14 @@ _CLOSE = re.compile(r"(?<![\w-])(\d+)\)")
 _NAME_POS = frozenset({"PROPN"})
 _NOT_NAME = ("DET", "X")  # X: a word _person_name leaves out
 _INNER_OK = frozenset({"of", "and", "&", "de", "for", "the", "-", "'s"})
+# Titles and offices that GUM writes as proper nouns inside a person's mention.
+_TITLES_EN = frozenset(
+    """president vice prime minister secretary senator sen. sheriff administrator commissioner
+    high professor prof. emeritus mp director chairman chairwoman ceo governor gov. mayor king
+    queen prince princess pope dr dr. mr mr. mrs mrs. ms ms. sir dame lord judge justice
+    general gen. colonel col. sergeant detective chancellor shadow home foreign ambassador
+    deputy chief representative rep. councillor affairs state""".split()
+)
 
 
 def read_gum(directory: Path = GUM_DIR) -> list[GumDocument]:
@@ -214,8 +222,21 @@ def _read_gum_file(path: Path) -> GumDocument:
         else:
             named = words[first : last + 1]
         run = _proper_noun_run(named)
-        if run is None or (not identity and not _whole_name(named, run)):
+        if run is None or (
+            not identity
+            and not _whole_name(named, run)
+            and not (etype == "person" and _name_closes(named, run))
+        ):
             continue
+        if etype == "person":
+            # Titles are not part of a name (US President Barack Obama → Barack Obama), and a
+            # mention that is only a title (the President, NASA Administrator) names no one.
+            start = run[0]
+            while start <= run[1] and named[start][2].casefold() in _TITLES_EN | _INNER_OK:
+                start += 1
+            if start > run[1]:
+                continue
+            run = (start, run[1])
         identity = identity or "~" + " ".join(
             w[2] for w in words[first + run[0] : first + run[1] + 1]
         )
@@ -249,6 +270,17 @@ def _whole_name(words: list[tuple[int, int, str, str]], run: tuple[int, int]) ->
     return run == (head, tail)
 
 
+def _name_closes(words: list[tuple[int, int, str, str]], run: tuple[int, int]) -> bool:
+    """Whether a person's mention ends in a name of two words or more after words that only
+    describe the person (cosplayer Jessica Anderson, immigration barrister Colin Yeo); one
+    word there is as often a group or a language (many Texans, speak English)."""
+    tail = len(words) - 1
+    while tail > run[1] and words[tail][3] in ("PART", "PUNCT"):
+        tail -= 1
+    described = all(w[3] not in _NAME_POS for w in words[: run[0]])
+    return run[0] < run[1] == tail and described
+
+
 def _person_name(
     first: int,
     last: int,
@@ -266,9 +298,13 @@ def _person_name(
     masked (tagged X)."""
 
     def left_out(index: int) -> bool:
-        while first <= index <= last:
+        for _ in range(last - first + 1):  # a bounded climb: a malformed tree may loop
+            if not first <= index <= last:
+                break
             if relations[index] == "nmod:desc" or any(a <= index <= b for a, b in inside):
                 return True
+            if relations[index].startswith("flat"):
+                return False
             index = heads[index]
         return False
 

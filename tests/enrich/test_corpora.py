@@ -43,3 +43,41 @@ def test_person_mentions_become_names_without_titles_or_affiliations(tmp_path: P
         ("Lagos", "LOCATION"),
     ]
     assert document.mention_identities[0] == "Sofia_Reyes"
+
+
+# A second sentence: a title GUM writes flat under a place (US President Amani Otieno), an
+# unlinked person described before the name, and a mention that is only a title.
+_OTIENO = "Entity=(1-person-new-sssss-cf1-1,2,3,4-coref-Amani_Otieno"
+_FLAT_ROWS = [
+    ("US", "PROPN", 5, "nsubj", _OTIENO + "(2-place-new-sssss-cf2-1-coref-United_States)"),
+    ("President", "PROPN", 1, "flat", "_"),
+    ("Amani", "PROPN", 1, "flat", "_"),
+    ("Otieno", "PROPN", 1, "flat", "Entity=1)"),
+    ("thanked", "VERB", 0, "root", "_"),
+    ("ferry", "NOUN", 7, "compound", "Entity=(3-person-new-sssss-cf3-1,2,3-sgl"),
+    ("captain", "NOUN", 5, "obj", "_"),
+    ("Lena", "PROPN", 7, "flat", "_"),
+    ("Brooks", "PROPN", 7, "flat", "Entity=3)"),
+    ("and", "CCONJ", 12, "cc", "_"),
+    ("the", "DET", 12, "det", "Entity=(4-person-new-sssss-cf4-1,2-sgl"),
+    ("Sheriff", "PROPN", 7, "conj", "Entity=4)|SpaceAfter=No"),
+    (".", "PUNCT", 5, "punct", "SpaceAfter=No"),
+]
+
+
+def test_titles_leave_names_and_described_people_keep_theirs(tmp_path: Path) -> None:
+    text = "US President Amani Otieno thanked ferry captain Lena Brooks and the Sheriff."
+    lines = [f"# text = {text}"]
+    for number, (form, upos, head, relation, misc) in enumerate(_FLAT_ROWS, start=1):
+        lines.append(f"{number}\t{form}\t{form}\t{upos}\t_\t_\t{head}\t{relation}\t_\t{misc}")
+    (tmp_path / "GUM_news_ferry.conllu").write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+
+    (document,) = read_gum(tmp_path)
+
+    assert document.text == text
+    assert [(document.text[s.start : s.end], s.entity_type) for s in document.spans] == [
+        ("US", "LOCATION"),
+        ("Amani Otieno", "PERSON"),
+        ("Lena Brooks", "PERSON"),
+    ]
+    assert document.mention_identities == ["United_States", "Amani_Otieno", "~Lena Brooks"]
