@@ -119,6 +119,9 @@ _CLOSE = re.compile(r"(?<![\w-])(\d+)\)")
 _NAME_POS = frozenset({"PROPN"})
 _NOT_NAME = ("DET", "X")  # X: a word _person_name leaves out
 _INNER_OK = frozenset({"of", "and", "&", "de", "for", "the", "-", "'s"})
+# Words that may describe a person before the name (his then-girlfriend Julie Couillard); a
+# preposition or a verb there puts the name in a phrase of its own.
+_DESCRIBING = frozenset({"DET", "NOUN", "ADJ", "PRON", "PUNCT", "ADV", "NUM", "PART", "X"})
 # Titles and offices that GUM writes as proper nouns inside a person's mention.
 _TITLES_EN = frozenset(
     """president vice prime minister secretary senator sen. sheriff administrator commissioner
@@ -271,14 +274,14 @@ def _whole_name(words: list[tuple[int, int, str, str]], run: tuple[int, int]) ->
 
 
 def _name_closes(words: list[tuple[int, int, str, str]], run: tuple[int, int]) -> bool:
-    """Whether a person's mention ends in a name of two words or more after words that only
-    describe the person (cosplayer Jessica Anderson, immigration barrister Colin Yeo); one
-    word there is as often a group or a language (many Texans, speak English)."""
-    tail = len(words) - 1
-    while tail > run[1] and words[tail][3] in ("PART", "PUNCT"):
-        tail -= 1
-    described = all(w[3] not in _NAME_POS for w in words[: run[0]])
-    return run[0] < run[1] == tail and described
+    """Whether a person's mention has a name of two words or more after words that only
+    describe the person and closing the mention or its noun phrase (cosplayer Jessica
+    Anderson; Tom Molomby, SC; his then-girlfriend Julie Couillard who ...); one word there is
+    as often a group or a language (many Texans, speak English)."""
+    after = words[run[1] + 1] if run[1] + 1 < len(words) else None
+    closes = after is None or after[3] in ("PART", "PUNCT", "PRON")
+    described = all(w[3] in _DESCRIBING for w in words[: run[0]])
+    return run[0] < run[1] and closes and described
 
 
 def _person_name(
