@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5, help="19: leave one document out")
     parser.add_argument("--c1", type=float, default=0.05)
     parser.add_argument("--c2", type=float, default=0.05)
-    parser.add_argument("--iterations", type=int, default=150)
+    parser.add_argument("--iterations", type=int, default=500)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args()
     gazetteer = load_gazetteer()

@@ -409,7 +409,7 @@ def train_model(
     *,
     c1: float = 0.05,
     c2: float = 0.05,
-    iterations: int = 150,
+    iterations: int = 500,
 ) -> None:
     """Fit a CRF on (features, labels) sequences and write it to path (L-BFGS, which is
     deterministic: the same examples give the same model)."""
