@@ -283,8 +283,8 @@ def _korean_cleaned(
     without the words that describe them or their team (한화 강태민 → 강태민), a national
     team called after its coach (홍명보호) an organisation, a meeting an event, a place
     without "around" (해운대 일대 → 해운대), an address of known places a place, a known
-    person or country before a known body two names; and no person made of common nouns
-    (확장현실) nor a proposal of a body (정부안)."""
+    person or country before a known body two names, an unknown county or city (새빛군) a
+    place; and no person made of common nouns (확장현실) nor a proposal of a body (정부안)."""
     if not candidate.tagged or candidate.entry is not None:
         return candidate
     name, kind = candidate.name, candidate.entity_type
@@ -305,6 +305,11 @@ def _korean_cleaned(
             name = trimmed
         if len(name) == 4 and name.endswith("호") and _hangul_only(name) and name[0] in SURNAMES_KO:
             return replace(candidate, entity_type="ORG")
+        # 군 and 시 close a county or city as well as a young man's name (김민준군); without a
+        # surname in front the word is the place (새빛군은 축제를 열었다).
+        if len(name) >= 3 and _hangul_only(name) and name.endswith(("군", "시")):
+            if name[0] not in SURNAMES_KO:
+                return replace(candidate, entity_type="LOCATION")
         # One word of four syllables or more made of common nouns is no name (확장현실); a
         # shorter one may be (선미, 태연), and so may a foreign name of several words.
         if len(name) >= 4 and " " not in name:

@@ -1,12 +1,13 @@
 """A CRF sequence tagger for Korean named entities over Kiwi's morphemes.
 
-Each morpheme gets a BIO label (PERSON, ORG, LOCATION) from features of itself and its
+Each morpheme gets a BIOES label (PERSON, ORG, LOCATION) from features of itself and its
 neighbours: form, part-of-speech tag, first and last syllables, spacing, character classes,
 its word (eojeol) without particles and the words either side, whether a gazetteer spelling
 or a name of the name lexicon (``models/names-ko.tsv``, about 17,800 people, bodies and
 places with their types) starts or continues there, and the titles, suffixes and surnames
 that newsetl.entities lists for its rules (one copy of each list; the suffixes read on the
-morpheme and on its word). The model (``models/ner-ko.crfsuite``) is trained by
+morpheme and on its word), and the morphemes nearest it in Kiwi's own embeddings
+(``models/neighbours-ko.tsv``). The model (``models/ner-ko.crfsuite``) is trained by
 ``scripts/train_ner_ko.py`` on KLUE-NER news sentences and ships under CC BY-SA 4.0.
 """
 
@@ -25,6 +26,8 @@ from newsetl.gazetteer import Gazetteer
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-ko.crfsuite"
 NAMES_PATH = MODEL_PATH.with_name("names-ko.tsv")
+NEIGHBOURS_PATH = MODEL_PATH.with_name("neighbours-ko.tsv")
+NEIGHBOURS = 5  # nearest morphemes per row of neighbours-ko.tsv
 
 _NOUNISH = frozenset({"NNP", "NNG", "SL", "SH", "SN", "NNB", "XSN", "NR"})
 _GAZ_TYPES = {
@@ -131,6 +134,34 @@ def _name_lexicon(path: Path = NAMES_PATH) -> dict[str, str]:
     return read_name_lexicon(path, lambda name: name.replace(" ", ""))
 
 
+@lru_cache(maxsize=1)
+def _neighbour_rows(path: Path = NEIGHBOURS_PATH) -> dict[tuple[str, str], tuple[int, ...]]:
+    """(form, tag) → its row and its neighbours' rows in models/neighbours-ko.tsv (Kiwi's
+    embedding neighbours, written by scripts/build_neighbours_ko.py)."""
+    rows: dict[tuple[str, str], tuple[int, ...]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        row, form, tag, *near = line.split("\t")
+        rows[(form, tag)] = (int(row), *(int(n) for n in near if n != "-"))
+    return rows
+
+
+def _neighbour_features(tokens: Sequence[Any]) -> list[list[str]]:
+    """Per morpheme: its embedding neighbours (nb=<row>) and the most frequent of it and them
+    (anc=<row>, a coarse cluster), so unseen names borrow the weights of names near them.
+    Cross-validated typed F1 0.7556 → 0.7593 (with BIOES labels)."""
+    rows = _neighbour_rows()
+    out: list[list[str]] = []
+    for token in tokens:
+        found = rows.get((token.form, token.tag))
+        if found is None:
+            out.append([])
+            continue
+        out.append([f"nb={n}" for n in found[1:]] + [f"anc={min(found)}"])
+    return out
+
+
 @dataclass(frozen=True)
 class _Cues:
     """Word lists shared with the rules in newsetl.entities, as the features read them."""
@@ -186,6 +217,7 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
     spaced = [i == 0 or tokens[i].start > tokens[i - 1].start + tokens[i - 1].len for i in range(n)]
     marks = _gazetteer_marks(text, tokens, gazetteer)
     known = _lexicon_marks(text, tokens)
+    near = _neighbour_features(tokens)
     # What closes each word (eojeol): the particle or ending says how the word is used.
     closers = [""] * n
     last = ""
@@ -288,30 +320,41 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
             if titles[i + 2]:
                 features.append("+2title")
         features += _word_suffixes(stems[i], cues)
+        features += near[i]
+        if i > 0 and near[i - 1]:
+            features.append("-1" + near[i - 1][0])
+        if i + 1 < n and near[i + 1]:
+            features.append("+1" + near[i + 1][0])
         out.append(features)
     return out
 
 
 def token_labels(tokens: Sequence[Any], spans: Sequence[tuple[int, int, str]]) -> list[str]:
-    """BIO labels of morphemes from gold character spans (a morpheme belongs to the span
-    that contains its first character)."""
+    """BIOES labels of morphemes from gold character spans (a morpheme belongs to the span
+    that contains its first character): B-, I-, E- for the first, inner and last morphemes of
+    a span, S- for a span of one. Cross-validated typed F1 0.7539 → 0.7556 against BIO."""
     labels = ["O"] * len(tokens)
     for start, end, kind in spans:
-        first = True
-        for index, token in enumerate(tokens):
-            if start <= token.start < end:
-                labels[index] = ("B-" if first else "I-") + kind
-                first = False
+        inside = [i for i, token in enumerate(tokens) if start <= token.start < end]
+        if len(inside) == 1:
+            labels[inside[0]] = "S-" + kind
+        elif inside:
+            labels[inside[0]] = "B-" + kind
+            for index in inside[1:-1]:
+                labels[index] = "I-" + kind
+            labels[inside[-1]] = "E-" + kind
     return labels
 
 
 def label_spans(tokens: Sequence[Any], labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Character spans (start, end, PERSON|ORG|LOCATION) from morpheme BIO labels."""
+    """Character spans (start, end, PERSON|ORG|LOCATION) from morpheme BIOES labels (read as
+    BIO: S- opens a span like B-, E- continues one like I-)."""
     spans: list[tuple[int, int, str]] = []
     start = end = -1
     kind = ""
     for token, label in zip([*tokens, None], [*labels, "O"], strict=True):
-        if label == "O" or label.startswith("B-") or label[2:] != kind:
+        opens = label.startswith(("B-", "S-"))
+        if label == "O" or opens or label[2:] != kind:
             if start >= 0:
                 spans.append((start, end, KLUE_TYPES[kind]))
             start, kind = -1, ""

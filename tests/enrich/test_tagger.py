@@ -44,13 +44,24 @@ TOKENS = [
 def test_labels_and_spans_round_trip() -> None:
     spans = [(0, 4, "OG"), (5, 8, "PS")]
     labels = token_labels(TOKENS, spans)
-    assert labels == ["B-OG", "B-PS", "O", "O", "O", "O", "O"]
+    assert labels == ["S-OG", "S-PS", "O", "O", "O", "O", "O"]
     assert label_spans(TOKENS, labels) == [(0, 4, "ORG"), (5, 8, "PERSON")]
+
+
+def test_spans_of_several_morphemes_get_begin_inside_end_labels() -> None:
+    spans = [(0, 11, "PS"), (13, 15, "OG")]
+    labels = token_labels(TOKENS, spans)
+    assert labels == ["B-PS", "I-PS", "E-PS", "O", "B-OG", "E-OG", "O"]
+    assert label_spans(TOKENS, labels) == [(0, 11, "PERSON"), (13, 15, "ORG")]
 
 
 def test_adjacent_inside_labels_make_one_span() -> None:
     labels = ["B-LC", "I-LC", "O", "O", "O", "O", "O"]
     assert label_spans(TOKENS, labels) == [(0, 8, "LOCATION")]
+    assert label_spans(TOKENS, ["B-LC", "E-LC", "S-LC", "O", "O", "O", "O"]) == [
+        (0, 8, "LOCATION"),
+        (9, 11, "LOCATION"),
+    ]
 
 
 def test_tagger_types_unknown_korean_names() -> None:
@@ -157,3 +168,39 @@ def test_the_name_lexicon_is_well_formed() -> None:
     assert len(rows) > 15_000
     assert all(len(row) == 2 and row[1] in ("PS", "OG", "LC") and len(row[0]) >= 2 for row in rows)
     assert len({tuple(row) for row in rows}) == len(rows)
+
+
+def test_features_read_kiwis_embedding_neighbours() -> None:
+    """A morpheme Kiwi embeds fires the rows of its five nearest morphemes and a coarse
+    cluster (삼성's neighbours include 롯데, so an unseen company near 롯데 shares a feature);
+    its neighbours in the sentence read its nearest one; an unknown name fires nothing."""
+    rows = {
+        (form, tag): number
+        for number, form, tag, *_ in (
+            line.split("\t")
+            for line in (MODEL_PATH.parent / "neighbours-ko.tsv").read_text("utf-8").splitlines()
+            if not line.startswith("#")
+        )
+    }
+    text = "삼성과 롯데가 해솔바이오를"
+    tokens = morphemes(text, "삼성/NNP 과/JC 롯데/NNP 가/JKS 해솔바이오/NNP 를/JKO")
+    features = token_features(text, tokens, Gazetteer([]))
+    samsung = [f for f in features[0] if f.startswith("nb=")]
+    lotte = [f for f in features[2] if f.startswith("nb=")]
+    assert len(samsung) == 5 and len(lotte) == 5
+    assert f"nb={rows[('롯데', 'NNP')]}" in samsung
+    assert [f for f in features[0] if f.startswith("anc=")] == [
+        "anc=" + str(min(int(f[3:]) for f in [*samsung, f"nb={rows[('삼성', 'NNP')]}"]))
+    ]
+    assert "-1" + samsung[0] in features[1] and "+1" + lotte[0] in features[1]
+    assert not any(f.startswith(("nb=", "anc=", "-1nb=")) for f in features[4])
+
+
+def test_the_neighbour_table_is_well_formed() -> None:
+    lines = (MODEL_PATH.parent / "neighbours-ko.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if not line.startswith("#")]
+    assert len(rows) > 40_000
+    assert [int(row[0]) for row in rows] == list(range(len(rows)))
+    assert all(len(row) == 3 + 5 for row in rows)
+    assert all(n == "-" or int(n) < len(rows) for row in rows for n in row[3:])
+    assert len({(row[1], row[2]) for row in rows}) == len(rows)
