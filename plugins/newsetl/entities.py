@@ -298,6 +298,8 @@ def _korean_cleaned(
             )
         ):
             words = words[1:]
+        if len(words) == 1 and words[0] in _ROLE_WORDS_KO:
+            return None  # a role alone names no one (거포 내야수 강태민: 내야수)
         if len(words) < len(name.split()):
             trimmed = " ".join(words)
             start = candidate.start + name.rindex(trimmed)

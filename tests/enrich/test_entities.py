@@ -288,6 +288,13 @@ def _tagged(text: str, name: str, kind: str) -> "entities._Candidate":
             id="role-words-before-a-name",
         ),
         pytest.param(
+            "한화 이글스의 거포 내야수 강태민(27)이 MVP에 뽑혔다.",
+            "내야수",
+            "PERSON",
+            None,
+            id="a-role-alone-is-no-person",
+        ),
+        pytest.param(
             "'41홈런' 한화 강태민, 생애 첫 MVP",
             "한화 강태민",
             "PERSON",
