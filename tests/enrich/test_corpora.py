@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from newsetl.corpora import read_gum
+from newsetl.corpora import GumDocument, read_gum
 
 # One sentence in GUM's CoNLL-U, written for this test: a person mention that carries a title
 # (nmod:desc) and the organisation it belongs to, an unlinked person with a title, a place.
@@ -26,14 +26,22 @@ _ROWS = [
 ]
 
 
+def read_one(
+    folder: Path, header: list[str], rows: list[tuple[str, str, int, str, str]]
+) -> GumDocument:
+    """The document read_gum makes of one sentence written as GUM's CoNLL-U."""
+    lines = list(header)
+    for number, (form, upos, head, relation, misc) in enumerate(rows, start=1):
+        lines.append(f"{number}\t{form}\t{form}\t{upos}\t_\t_\t{head}\t{relation}\t_\t{misc}")
+    (folder / "GUM_news_test.conllu").write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    (document,) = read_gum(folder)
+    return document
+
+
 def test_person_mentions_become_names_without_titles_or_affiliations(tmp_path: Path) -> None:
     text = "Finance Minister Sofia Reyes of the Harbour Party met Mayor Tom Okafor in Lagos."
-    lines = ["# meta::title = Harbour talks", f"# text = {text}"]
-    for number, (form, upos, head, relation, misc) in enumerate(_ROWS, start=1):
-        lines.append(f"{number}\t{form}\t{form}\t{upos}\t_\t_\t{head}\t{relation}\t_\t{misc}")
-    (tmp_path / "GUM_news_harbour.conllu").write_text("\n".join(lines) + "\n\n", encoding="utf-8")
 
-    (document,) = read_gum(tmp_path)
+    document = read_one(tmp_path, ["# meta::title = Harbour talks", f"# text = {text}"], _ROWS)
 
     assert document.text == text
     assert [(document.text[s.start : s.end], s.entity_type) for s in document.spans] == [
@@ -67,12 +75,8 @@ _FLAT_ROWS = [
 
 def test_titles_leave_names_and_described_people_keep_theirs(tmp_path: Path) -> None:
     text = "US President Amani Otieno thanked ferry captain Lena Brooks and the Sheriff."
-    lines = [f"# text = {text}"]
-    for number, (form, upos, head, relation, misc) in enumerate(_FLAT_ROWS, start=1):
-        lines.append(f"{number}\t{form}\t{form}\t{upos}\t_\t_\t{head}\t{relation}\t_\t{misc}")
-    (tmp_path / "GUM_news_ferry.conllu").write_text("\n".join(lines) + "\n\n", encoding="utf-8")
 
-    (document,) = read_gum(tmp_path)
+    document = read_one(tmp_path, [f"# text = {text}"], _FLAT_ROWS)
 
     assert document.text == text
     assert [(document.text[s.start : s.end], s.entity_type) for s in document.spans] == [
