@@ -45,7 +45,7 @@ def main() -> None:
                 ids.append(index)
         index += 1
     row_of = {kiwi_id: row for row, kiwi_id in enumerate(ids)}
-    lines = ["# row\tform\ttag\tneighbour rows (newsetl/scripts/build_neighbours_ko.py)"]
+    lines = ["# row\tform\ttag\tneighbour rows; written by scripts/build_neighbours_ko.py"]
     for row, kiwi_id in enumerate(ids):
         morpheme = kiwi.morpheme(kiwi_id)
         near = [

@@ -309,9 +309,13 @@ def _korean_cleaned(
             return replace(candidate, entity_type="ORG")
         # 군 and 시 close a county or city as well as a young man's name (김민준군); without a
         # surname in front the word is the place (새빛군은 축제를 열었다).
-        if len(name) >= 3 and _hangul_only(name) and name.endswith(("군", "시")):
-            if name[0] not in SURNAMES_KO:
-                return replace(candidate, entity_type="LOCATION")
+        if (
+            len(name) >= 3
+            and _hangul_only(name)
+            and name.endswith(("군", "시"))
+            and name[0] not in SURNAMES_KO
+        ):
+            return replace(candidate, entity_type="LOCATION")
         # One word of four syllables or more made of common nouns is no name (확장현실); a
         # shorter one may be (선미, 태연), and so may a foreign name of several words.
         if len(name) >= 4 and " " not in name:
