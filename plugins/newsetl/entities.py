@@ -284,7 +284,8 @@ def _korean_cleaned(
     team called after its coach (홍명보호) an organisation, a meeting an event, a place
     without "around" (해운대 일대 → 해운대), an address of known places a place, a known
     person or country before a known body two names, an unknown county or city (새빛군) a
-    place; and no person made of common nouns (확장현실) nor a proposal of a body (정부안)."""
+    place, made in a country (한국산) the country; and no person made of common nouns
+    (확장현실) nor a proposal of a body (정부안)."""
     if not candidate.tagged or candidate.entry is not None:
         return candidate
     name, kind = candidate.name, candidate.entity_type
@@ -360,6 +361,11 @@ def _korean_cleaned(
         ):
             return replace(candidate, entity_type="LOCATION")
     elif kind == "LOCATION":
+        # Made in a country is the country (한국산 자동차 → 한국), as KLUE marks 미국인.
+        head = name.split()[0]
+        country = gazetteer.lookup(head[:-1], exact=True) if head.endswith("산") else None
+        if country is not None and country.entity_id.startswith("loc:country-"):
+            return replace(candidate, end=candidate.start + len(head) - 1, name=head[:-1])
         for around in _AROUND_KO:
             if name.endswith(" " + around):
                 name = name[: -len(around) - 1]

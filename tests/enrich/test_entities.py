@@ -323,6 +323,13 @@ def _tagged(text: str, name: str, kind: str) -> "entities._Candidate":
             id="known-places-make-a-place",
         ),
         pytest.param(
+            "한미 양국이 한국산 자동차에 대한 관세를 15%로 정했다.",
+            "한국산 자동차",
+            "LOCATION",
+            ("한국", "LOCATION"),
+            id="made-in-a-country",
+        ),
+        pytest.param(
             "부산 해운대구 영화의전당 일대에서 개막했다.",
             "부산 해운대구 영화의전당 일대",
             "LOCATION",
