@@ -16,7 +16,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -276,6 +276,36 @@ _EVENT_ENDINGS_KO = (
 _AROUND_KO = ("일대", "인근", "부근", "근처", "일원", "주변")
 
 
+def _known_pair(
+    candidate: _Candidate, gazetteer: Gazetteer, first: Callable[[GazetteerEntry], bool]
+) -> list[_Candidate] | None:
+    """The candidate as two known names, where its first words are an entry that first
+    accepts and the rest an entry of the candidate's own type; else None."""
+    name = candidate.name
+    words = name.split()
+    for k in range(len(words) - 1, 0, -1):
+        head, rest = " ".join(words[:k]), " ".join(words[k:])
+        before, after = gazetteer.lookup(head, exact=True), gazetteer.lookup(rest, exact=True)
+        if (
+            before is not None
+            and after is not None
+            and after.entity_type == candidate.entity_type
+            and first(before)
+        ):
+            at = candidate.start + name.rindex(rest)
+            return [
+                replace(
+                    candidate,
+                    end=candidate.start + len(head),
+                    name=head,
+                    entity_type=before.entity_type,
+                    entry=before,
+                ),
+                replace(candidate, start=at, name=rest, entry=after),
+            ]
+    return None
+
+
 def _korean_cleaned(
     candidate: _Candidate, tokens: Sequence[Any], gazetteer: Gazetteer
 ) -> _Candidate | list[_Candidate] | None:
@@ -283,7 +313,8 @@ def _korean_cleaned(
     without the words that describe them or their team (한화 강태민 → 강태민), a national
     team called after its coach (홍명보호) an organisation, a meeting an event, a place
     without "around" (해운대 일대 → 해운대), an address of known places a place, a known
-    person or country before a known body two names, an unknown county or city (새빛군) a
+    person or country before a known body two names and so a known body before a known place
+    (SK하이닉스 청주), an unknown county or city (새빛군) a
     place, made in a country (한국산) the country; and no person made of common nouns
     (확장현실) nor a proposal of a body (정부안)."""
     if not candidate.tagged or candidate.entry is not None:
@@ -324,29 +355,14 @@ def _korean_cleaned(
             if parts and all(t.tag == "NNG" and t.len >= 2 for t in parts):
                 return None
     elif kind == "ORG":
-        words = name.split()
-        for k in range(len(words) - 1, 0, -1):
-            # A known person or country before a known body: two names (마크 저커버그 메타,
-            # 미국 메타).
-            head, rest = " ".join(words[:k]), " ".join(words[k:])
-            before, body = gazetteer.lookup(head, exact=True), gazetteer.lookup(rest, exact=True)
-            if (
-                before is not None
-                and body is not None
-                and body.entity_type == "ORG"
-                and (before.entity_type == "PERSON" or before.entity_id.startswith("loc:country-"))
-            ):
-                at = candidate.start + name.rindex(rest)
-                return [
-                    replace(
-                        candidate,
-                        end=candidate.start + len(head),
-                        name=head,
-                        entity_type=before.entity_type,
-                        entry=before,
-                    ),
-                    replace(candidate, start=at, name=rest, entry=body),
-                ]
+        # A known person or country before a known body: two names (마크 저커버그 메타, 미국 메타).
+        pair = _known_pair(
+            candidate,
+            gazetteer,
+            lambda e: e.entity_type == "PERSON" or e.entity_id.startswith("loc:country-"),
+        )
+        if pair:
+            return pair
         if name.endswith(_EVENT_ENDINGS_KO):
             return replace(candidate, entity_type="EVENT")
         if name.endswith("안") and (
@@ -366,6 +382,10 @@ def _korean_cleaned(
         country = gazetteer.lookup(head[:-1], exact=True) if head.endswith("산") else None
         if country is not None and country.entity_id.startswith("loc:country-"):
             return replace(candidate, end=candidate.start + len(head) - 1, name=head[:-1])
+        # A known body before a known place: two names (SK하이닉스 청주).
+        pair = _known_pair(candidate, gazetteer, lambda e: e.entity_type == "ORG")
+        if pair:
+            return pair
         for around in _AROUND_KO:
             if name.endswith(" " + around):
                 name = name[: -len(around) - 1]

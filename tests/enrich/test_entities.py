@@ -399,6 +399,19 @@ def test_a_known_person_or_country_before_a_known_body_are_two_names() -> None:
     ]
 
 
+def test_a_known_body_before_a_known_place_are_two_names() -> None:
+    text = "SK하이닉스 청주 공장은 이번 달부터 새 라인을 돌린다."
+    gazetteer = load_gazetteer()
+    tokens = entities.tokenize_korean([text], gazetteer)[0]
+    tagged = _tagged(text, "SK하이닉스 청주", "LOCATION")
+    mended = entities._korean_cleaned(tagged, tokens, gazetteer)
+    assert isinstance(mended, list)
+    assert [(text[c.start : c.end], c.entity_type, c.entry.name) for c in mended] == [
+        ("SK하이닉스", "ORG", "SK hynix"),
+        ("청주", "LOCATION", "Cheongju"),
+    ]
+
+
 def test_one_name_is_one_type_in_an_article() -> None:
     """The headline's person and the body's group twice are one group."""
     text = "노바웨이브, 고척돔서 피날레\n\n그룹 노바웨이브가 공연을 마쳤다. 노바웨이브는 감사했다."
