@@ -387,29 +387,33 @@ def test_english_tagged_spans_leave_out_openers_months_and_laws() -> None:
     ]
 
 
-def test_a_known_person_or_country_before_a_known_body_are_two_names() -> None:
-    text = "2024년 마크 저커버그 메타 최고경영자(CEO)가 방한했다."
+@pytest.mark.parametrize(
+    ("text", "name", "kind", "expected"),
+    [
+        pytest.param(
+            "2024년 마크 저커버그 메타 최고경영자(CEO)가 방한했다.",
+            "마크 저커버그 메타",
+            "ORG",
+            [("마크 저커버그", "PERSON", "Mark Zuckerberg"), ("메타", "ORG", "Meta Platforms")],
+            id="a-person-before-a-body",
+        ),
+        pytest.param(
+            "SK하이닉스 청주 공장은 이번 달부터 새 라인을 돌린다.",
+            "SK하이닉스 청주",
+            "LOCATION",
+            [("SK하이닉스", "ORG", "SK hynix"), ("청주", "LOCATION", "Cheongju")],
+            id="a-body-before-a-place",
+        ),
+    ],
+)
+def test_known_names_side_by_side_are_two_names(
+    text: str, name: str, kind: str, expected: list[tuple[str, str, str]]
+) -> None:
     gazetteer = load_gazetteer()
     tokens = entities.tokenize_korean([text], gazetteer)[0]
-    mended = entities._korean_cleaned(_tagged(text, "마크 저커버그 메타", "ORG"), tokens, gazetteer)
+    mended = entities._korean_cleaned(_tagged(text, name, kind), tokens, gazetteer)
     assert isinstance(mended, list)
-    assert [(text[c.start : c.end], c.entity_type, c.entry.name) for c in mended] == [
-        ("마크 저커버그", "PERSON", "Mark Zuckerberg"),
-        ("메타", "ORG", "Meta Platforms"),
-    ]
-
-
-def test_a_known_body_before_a_known_place_are_two_names() -> None:
-    text = "SK하이닉스 청주 공장은 이번 달부터 새 라인을 돌린다."
-    gazetteer = load_gazetteer()
-    tokens = entities.tokenize_korean([text], gazetteer)[0]
-    tagged = _tagged(text, "SK하이닉스 청주", "LOCATION")
-    mended = entities._korean_cleaned(tagged, tokens, gazetteer)
-    assert isinstance(mended, list)
-    assert [(text[c.start : c.end], c.entity_type, c.entry.name) for c in mended] == [
-        ("SK하이닉스", "ORG", "SK hynix"),
-        ("청주", "LOCATION", "Cheongju"),
-    ]
+    assert [(text[c.start : c.end], c.entity_type, c.entry.name) for c in mended] == expected
 
 
 def test_one_name_is_one_type_in_an_article() -> None:
