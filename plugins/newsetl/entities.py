@@ -312,11 +312,10 @@ def _korean_cleaned(
     """A tagged Korean candidate mended where the tagger's span is no clean name: a person
     without the words that describe them or their team (한화 강태민 → 강태민), a national
     team called after its coach (홍명보호) an organisation, a meeting an event, a place
-    without "around" (해운대 일대 → 해운대), an address of known places a place, a known
-    person or country before a known body two names and so a known body before a known place
-    (SK하이닉스 청주), an unknown county or city (새빛군) a
-    place, made in a country (한국산) the country; and no person made of common nouns
-    (확장현실) nor a proposal of a body (정부안)."""
+    without "around" (해운대 일대 → 해운대), an address of known places a place, an unknown
+    county or city (새빛군) a place, made in a country (한국산) the country, a known person or
+    country before a known body and a known body before a known place (SK하이닉스 청주) two
+    names; and no person made of common nouns (확장현실) nor a proposal of a body (정부안)."""
     if not candidate.tagged or candidate.entry is not None:
         return candidate
     name, kind = candidate.name, candidate.entity_type
@@ -359,7 +358,7 @@ def _korean_cleaned(
         pair = _known_pair(
             candidate,
             gazetteer,
-            lambda e: e.entity_type == "PERSON" or e.entity_id.startswith("loc:country-"),
+            lambda e: e.entity_type == "PERSON" or e.is_country,
         )
         if pair:
             return pair
@@ -380,7 +379,7 @@ def _korean_cleaned(
         # Made in a country is the country (한국산 자동차 → 한국), as KLUE marks 미국인.
         head = name.split()[0]
         country = gazetteer.lookup(head[:-1], exact=True) if head.endswith("산") else None
-        if country is not None and country.entity_id.startswith("loc:country-"):
+        if country is not None and country.is_country:
             return replace(candidate, end=candidate.start + len(head) - 1, name=head[:-1])
         # A known body before a known place: two names (SK하이닉스 청주).
         pair = _known_pair(candidate, gazetteer, lambda e: e.entity_type == "ORG")
@@ -992,7 +991,7 @@ def _known_place_stem(name: str, gazetteer: Gazetteer) -> bool:
     if entry is None:
         # 도 and 주 end company names too; 시, 군 and 구 hardly do.
         return name.endswith(("시", "군", "구"))
-    return entry.entity_type == "LOCATION" and not entry.entity_id.startswith("loc:country-")
+    return entry.entity_type == "LOCATION" and not entry.is_country
 
 
 def _one_type_per_name(candidates: list[_Candidate], title_end: int) -> list[_Candidate]:

@@ -77,6 +77,8 @@ _TRAILERS = tuple(
     )
 )
 
+COUNTRY_ID_PREFIX = "loc:country-"  # the ids of the countries added from pycountry
+
 
 @dataclass(frozen=True)
 class GazetteerEntry:
@@ -87,6 +89,11 @@ class GazetteerEntry:
     entity_type: str
     aliases: tuple[str, ...]
     wikidata_id: str | None
+
+    @property
+    def is_country(self) -> bool:
+        """Whether the entry is one of the countries the gazetteer adds from pycountry."""
+        return self.entity_id.startswith(COUNTRY_ID_PREFIX)
 
 
 def has_hangul(text: str) -> bool:
@@ -206,7 +213,7 @@ def _country_entries(overrides: dict[str, dict[str, Any]]) -> list[GazetteerEntr
         wikidata = extra.get("wikidata")
         entries.append(
             GazetteerEntry(
-                f"loc:country-{code.lower()}",
+                f"{COUNTRY_ID_PREFIX}{code.lower()}",
                 name,
                 "LOCATION",
                 tuple(kept),
