@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 
 from kiwipiepy import Kiwi  # noqa: E402
 
-from newsetl.tagger import NEIGHBOURS, NEIGHBOURS_PATH  # noqa: E402
+from newsetl.tagger import NEIGHBOURS_PATH  # noqa: E402
 
+NEIGHBOURS = 5  # nearest morphemes per row
 TAGS = frozenset({"NNP", "NNG", "SL", "SH", "NNB", "XSN", "NR", "VV", "VA", "MAG", "XR"})
 
 

@@ -130,6 +130,7 @@ _TITLES_EN = frozenset(
     general gen. colonel col. sergeant detective chancellor shadow home foreign ambassador
     deputy chief representative rep. councillor affairs state""".split()
 )
+_LEADING_TITLE = _TITLES_EN | _INNER_OK  # what leaves the front of a person's name run
 
 
 def read_gum(directory: Path = GUM_DIR) -> list[GumDocument]:
@@ -235,7 +236,7 @@ def _read_gum_file(path: Path) -> GumDocument:
             # Titles are not part of a name (US President Barack Obama → Barack Obama), and a
             # mention that is only a title (the President, NASA Administrator) names no one.
             start = run[0]
-            while start <= run[1] and named[start][2].casefold() in _TITLES_EN | _INNER_OK:
+            while start <= run[1] and named[start][2].casefold() in _LEADING_TITLE:
                 start += 1
             if start > run[1]:
                 continue

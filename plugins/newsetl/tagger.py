@@ -27,7 +27,6 @@ from newsetl.gazetteer import Gazetteer
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-ko.crfsuite"
 NAMES_PATH = MODEL_PATH.with_name("names-ko.tsv")
 NEIGHBOURS_PATH = MODEL_PATH.with_name("neighbours-ko.tsv")
-NEIGHBOURS = 5  # nearest morphemes per row of neighbours-ko.tsv
 
 _NOUNISH = frozenset({"NNP", "NNG", "SL", "SH", "SN", "NNB", "XSN", "NR"})
 _GAZ_TYPES = {
