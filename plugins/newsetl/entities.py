@@ -580,7 +580,8 @@ def clean_name(surface: str, gazetteer: Gazetteer | None = None, *, particles: b
     changed = True
     while changed and name:
         changed = False
-        for title in PERSON_TITLES_KO:
+        # One endswith over all the titles first: most names end in none of them.
+        for title in PERSON_TITLES_KO if name.endswith(PERSON_TITLES_KO) else ():
             for joint in (" ", ""):
                 if name.endswith(joint + title) and len(name) > len(title) + len(joint):
                     # An attached title must leave a whole name: 유상무 is a name, not 유 상무.
@@ -713,6 +714,8 @@ def _title_after_ko(text: str, end: int) -> bool:
             rest = rest[len(lead) :]
             break
     rest = rest.lstrip("(").lstrip()
+    if not rest.startswith(PERSON_TITLES_KO):
+        return False
     for title in PERSON_TITLES_KO:
         if rest.startswith(title):
             after = rest[len(title) : len(title) + 1]
@@ -968,14 +971,16 @@ def _repeated(text: str, found: list[_Candidate], taken: list[tuple[int, int]]) 
             forms.setdefault(last, replace(c, name=last))
     extra: list[_Candidate] = []
     for form, c in sorted(forms.items(), key=lambda item: -len(item[0])):
-        for match in re.finditer(re.escape(form), text):
-            start, end = match.span()
-            if start > 0 and _hangul_only(text[start - 1]):
-                continue
-            if _overlaps(start, end, taken):
-                continue
-            extra.append(replace(c, start=start, end=end, name=form))
-            taken.append((start, end))
+        # str.find, not a regex per name: a regex each would outgrow re's cache of 512.
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if not (start > 0 and _hangul_only(text[start - 1])) and not _overlaps(
+                start, end, taken
+            ):
+                extra.append(replace(c, start=start, end=end, name=form))
+                taken.append((start, end))
+            start = text.find(form, end)
     return extra
 
 

@@ -61,42 +61,57 @@ def _shape(form: str) -> str:
     return "".join(out)
 
 
-def _gazetteer_marks(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> list[str]:
+@lru_cache(maxsize=131072)
+def _gazetteer_kind(gazetteer: Gazetteer, surface: str) -> str | None:
+    """The KLUE type code of the gazetteer entry spelled exactly so (a surface recurs across
+    articles, and the lookup's normalisation costs more than the cache)."""
+    entry = gazetteer.lookup(surface, exact=True)
+    return _GAZ_TYPES[entry.entity_type] if entry is not None else None
+
+
+def _gazetteer_marks(
+    text: str, spans: Sequence[tuple[int, int]], nounish: Sequence[bool], gazetteer: Gazetteer
+) -> list[str]:
     """Per morpheme: B-<type>/I-<type> where the longest gazetteer spelling covers it, else ''."""
-
-    def kind_of(surface: str) -> str | None:
-        entry = gazetteer.lookup(surface, exact=True)
-        return _GAZ_TYPES[entry.entity_type] if entry is not None else None
-
-    return _longest_marks(text, tokens, kind_of)
+    return _longest_marks(text, spans, nounish, lambda surface: _gazetteer_kind(gazetteer, surface))
 
 
-def _lexicon_marks(text: str, tokens: Sequence[Any]) -> list[str]:
+def _lexicon_marks(
+    text: str, spans: Sequence[tuple[int, int]], nounish: Sequence[bool]
+) -> list[str]:
     """Per morpheme: B-<types>/I-<types> where the longest name of the name lexicon covers it
     (types such as OG or OG|LC), else ''."""
     lexicon = _name_lexicon()
-    return _longest_marks(text, tokens, lambda surface: lexicon.get(surface.replace(" ", "")))
+    return _longest_marks(
+        text, spans, nounish, lambda surface: lexicon.get(surface.replace(" ", ""))
+    )
 
 
 def _longest_marks(
-    text: str, tokens: Sequence[Any], kind_of: Callable[[str], str | None]
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    nounish: Sequence[bool],
+    kind_of: Callable[[str], str | None],
 ) -> list[str]:
-    """Per morpheme: B-<kind>/I-<kind> where the longest run of noun-like morphemes (up to
-    five, two characters or more) that kind_of knows covers it, else ''."""
-    marks = [""] * len(tokens)
+    """Per morpheme (its character span, and whether it is noun-like): B-<kind>/I-<kind>
+    where the longest run of noun-like morphemes (up to five, two characters or more) that
+    kind_of knows covers it, else ''."""
+    n = len(spans)
+    marks = [""] * n
     i = 0
-    while i < len(tokens):
-        if tokens[i].tag not in _NOUNISH:
+    while i < n:
+        if not nounish[i]:
             i += 1
             continue
         hit = 0
         kind = ""
-        limit = min(len(tokens), i + _LONGEST_WINDOW)
+        limit = min(n, i + _LONGEST_WINDOW)
         j = i
-        while j < limit and tokens[j].tag in _NOUNISH:
+        while j < limit and nounish[j]:
             j += 1
+        first = spans[i][0]
         for end in range(j, i, -1):
-            surface = text[tokens[i].start : tokens[end - 1].start + tokens[end - 1].len]
+            surface = text[first : spans[end - 1][1]]
             if len(surface) < 2:
                 continue
             found = kind_of(surface)
@@ -218,56 +233,81 @@ def _word_suffixes(stem: str, cues: _Cues) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=131072)
+def _form_features(form: str, tag: str) -> tuple[str, ...]:
+    """The features a morpheme has whatever stands around it: form, tag, first and last
+    syllables, shape, length, and the surname, title and suffix cues. Built once per morpheme
+    and process, as a morpheme recurs across articles."""
+    cues = _cues()
+    features = [
+        "w=" + form,
+        "t=" + tag,
+        "s1=" + form[-1:],
+        "p1=" + form[:1],
+        "sh=" + _shape(form),
+        "len=" + str(min(len(form), 5)),
+    ]
+    if len(form) > 2:
+        features += ["s2=" + form[-2:], "p2=" + form[:2]]
+    if tag == "NNP" and 2 <= len(form) <= 4 and form[0] in cues.surnames:
+        features.append("sur" + str(len(form)))
+    if form in cues.titles:
+        features.append("title")
+    if len(form) > 1 and form.endswith(cues.org_suffixes):
+        features.append("osuf")
+    elif len(form) > 2 and form.endswith(cues.weak_org_suffixes):
+        features.append("wosuf")
+    if len(form) > 1 and form.endswith(cues.place_suffixes):
+        features.append("lsuf")
+    return tuple(features)
+
+
 def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> list[list[str]]:
     """The CRF's feature strings for each morpheme of one sentence or text."""
     cues = _cues()
     n = len(tokens)
     forms = [t.form for t in tokens]
     tags = [t.tag for t in tokens]
-    spaced = [i == 0 or tokens[i].start > tokens[i - 1].start + tokens[i - 1].len for i in range(n)]
-    marks = _gazetteer_marks(text, tokens, gazetteer)
-    known = _lexicon_marks(text, tokens)
+    spans = [(t.start, t.start + t.len) for t in tokens]
+    spaced = [i == 0 or spans[i][0] > spans[i - 1][1] for i in range(n)]
+    nounish = [tag in _NOUNISH for tag in tags]
+    marks = _gazetteer_marks(text, spans, nounish, gazetteer)
+    known = _lexicon_marks(text, spans, nounish)
     near = _neighbour_features(tokens)
     # What closes each word (eojeol): the particle or ending says how the word is used.
     closers = [""] * n
     last = ""
     for i in range(n - 1, -1, -1):
         if i + 1 == n or spaced[i + 1]:
-            last = tags[i] + ("=" + forms[i] if tags[i].startswith(("J", "E", "XS")) else "")
+            last = (
+                "cl=" + tags[i] + ("=" + forms[i] if tags[i].startswith(("J", "E", "XS")) else "")
+            )
         closers[i] = last
     titles = [form in cues.titles for form in forms]
-    # Each morpheme's word (eojeol) without its particles, endings and punctuation.
+    # Each morpheme's word (eojeol) without its particles, endings and punctuation: the word
+    # itself, the words either side and the suffixes read on the word, shared by its morphemes.
     bounds = [i for i in range(n) if spaced[i]] + [n]
-    stems = [""] * n
+    stems: list[str] = []
+    for first, after in itertools.pairwise(bounds):
+        stems.append(text[spans[first][0] : spans[_stem_end(tags, first, after) - 1][1]])
+    word_features: list[list[str]] = []
+    for word, stem in enumerate(stems):
+        word_features.append(
+            [
+                "ew=" + stem,
+                "pw=" + (stems[word - 1] if word > 0 else "^"),
+                "nw=" + (forms[bounds[word + 1]] if word + 1 < len(stems) else "$"),
+                *_word_suffixes(stem, cues),
+            ]
+        )
     word_of = [0] * n
     for word, (first, after) in enumerate(itertools.pairwise(bounds)):
-        end = after
-        while end > first + 1 and tags[end - 1].startswith(("J", "E", "SF", "SP", "SS")):
-            end -= 1
-        stem = text[tokens[first].start : tokens[end - 1].start + tokens[end - 1].len]
         for k in range(first, after):
-            stems[k], word_of[k] = stem, word
-    word_heads = [forms[first] for first in bounds[:-1]]
+            word_of[k] = word
     out: list[list[str]] = []
     for i in range(n):
         form, tag = forms[i], tags[i]
-        features = [
-            "w=" + form,
-            "t=" + tag,
-            "s1=" + form[-1:],
-            "p1=" + form[:1],
-            "sh=" + _shape(form),
-            "len=" + str(min(len(form), 5)),
-            "cl=" + closers[i],
-        ]
-        if len(form) > 2:
-            features += ["s2=" + form[-2:], "p2=" + form[:2]]
-        word = word_of[i]
-        features += [
-            "ew=" + stems[i],
-            "pw=" + (stems[bounds[word - 1]] if word > 0 else "^"),
-            "nw=" + (word_heads[word + 1] if word + 1 < len(word_heads) else "$"),
-        ]
+        features = [*_form_features(form, tag), closers[i], *word_features[word_of[i]]]
         if spaced[i]:
             features.append("sp")
         if i + 1 == n or spaced[i + 1]:
@@ -280,16 +320,6 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
             features.append("-1lx=" + known[i - 1][2:])
         if i + 1 < n and known[i + 1]:
             features.append("+1lx=" + known[i + 1][2:])
-        if tag == "NNP" and 2 <= len(form) <= 4 and form[0] in cues.surnames:
-            features.append("sur" + str(len(form)))
-        if titles[i]:
-            features.append("title")
-        if len(form) > 1 and form.endswith(cues.org_suffixes):
-            features.append("osuf")
-        elif len(form) > 2 and form.endswith(cues.weak_org_suffixes):
-            features.append("wosuf")
-        if len(form) > 1 and form.endswith(cues.place_suffixes):
-            features.append("lsuf")
         if i > 0:
             features += [
                 "-1w=" + forms[i - 1],
@@ -329,7 +359,6 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
             features += ["+2w=" + forms[i + 2], "+2t=" + tags[i + 2]]
             if titles[i + 2]:
                 features.append("+2title")
-        features += _word_suffixes(stems[i], cues)
         features += near[i]
         if i > 0 and near[i - 1]:
             features.append("-1" + near[i - 1][0])
@@ -337,6 +366,15 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
             features.append("+1" + near[i + 1][0])
         out.append(features)
     return out
+
+
+def _stem_end(tags: Sequence[str], first: int, after: int) -> int:
+    """Where a word's stem ends: before its closing particles, endings and punctuation (at
+    least one morpheme is kept)."""
+    end = after
+    while end > first + 1 and tags[end - 1].startswith(("J", "E", "SF", "SP", "SS")):
+        end -= 1
+    return end
 
 
 def token_labels(tokens: Sequence[Any], spans: Sequence[tuple[int, int, str]]) -> list[str]:
