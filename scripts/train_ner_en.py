@@ -3,9 +3,13 @@
 The documents held out by newsetl.corpora.is_held_out are never read here. ``--cv`` scores
 document-level k-fold cross-validation over the other documents (each tagged by a model
 trained without it), for choosing the regularisation; without it the model is trained on all
-of them and written out.
+of them and written out. ``--extra DIR`` adds the articles written for newsetl with inline
+names (newsetl.corpora.read_written_ner, e.g. scripts/data/ner-en) to every training set:
+each cross-validation fold's and the final model's. They are never scored; the folds score
+the GUM documents only, as without them.
 
     .venv/bin/python scripts/train_ner_en.py [--cv [--folds 19]] [--c1 0.05] [--c2 0.05]
+        [--extra scripts/data/ner-en]
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 
 import pycrfsuite  # noqa: E402
 
-from newsetl.corpora import GumDocument, is_held_out, read_gum  # noqa: E402
+from newsetl.corpora import GumDocument, is_held_out, read_gum, read_written_ner  # noqa: E402
 from newsetl.entities import english_cues, mentions_in  # noqa: E402
 from newsetl.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 from newsetl.tagger_en import (  # noqa: E402
@@ -51,20 +55,28 @@ def main() -> None:
     parser.add_argument("--c2", type=float, default=0.05)
     parser.add_argument("--iterations", type=int, default=500)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument(
+        "--extra", type=Path, help="written articles added to every training set, never scored"
+    )
     args = parser.parse_args()
     gazetteer = load_gazetteer()
     documents = [d for d in read_gum() if not is_held_out(d.doc_id)]
     examples = [example(d, gazetteer) for d in documents]
+    extra = [example(d, gazetteer) for d in read_written_ner(args.extra)] if args.extra else []
+    if args.extra:
+        print(f"{len(extra)} written documents from {args.extra} added to every training set")
     params = {"c1": args.c1, "c2": args.c2, "iterations": args.iterations}
     if not args.cv:
-        train_model(examples, args.out, **params)
-        print(f"wrote {args.out} ({args.out.stat().st_size} bytes) from {len(examples)} documents")
+        train_model(examples + extra, args.out, **params)
+        count = len(examples) + len(extra)
+        print(f"wrote {args.out} ({args.out.stat().st_size} bytes) from {count} documents")
         return
     folder = Path(tempfile.mkdtemp())
     counts = {"tagger": [0, 0, 0], "newsetl": [0, 0, 0]}  # gold, found, hit
     for fold in range(args.folds):
         model = folder / f"fold-{fold}.crfsuite"
-        train_model([e for k, e in enumerate(examples) if k % args.folds != fold], model, **params)
+        training = [e for k, e in enumerate(examples) if k % args.folds != fold]
+        train_model(training + extra, model, **params)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model))
         for k in range(fold, len(documents), args.folds):

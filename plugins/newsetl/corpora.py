@@ -3,7 +3,8 @@
 KLUE-NER (Korean, one character per line with BIO tags), GUM (English CoNLL-U with nested,
 typed, Wikipedia-linked entity mentions) and KLUE YNAT (Korean headlines with a topic). Each
 corpus has a fixed, documented split: a held-out part chosen by a hash of the item's id, never
-used for training or tuning.
+used for training or tuning. Beside them, English articles written for newsetl with inline
+names (scripts/data/ner-en, read by read_written_ner) add training data; they are never scored.
 """
 
 from __future__ import annotations
@@ -343,6 +344,52 @@ def _proper_noun_run(words: list[tuple[int, int, str, str]]) -> tuple[int, int] 
             break
         i += 1
     return start, end
+
+
+# An inline name of the written articles: [[Bank of Korea|ORG]].
+_INLINE_NAME = re.compile(r"\[\[([^\[\]|\n]+)\|([^\[\]|\n]*)\]\]")
+_WRITTEN_TYPES = frozenset(GUM_TYPES.values())
+
+
+def read_written_ner(directory: Path) -> list[GumDocument]:
+    """The English articles written for newsetl (one UTF-8 .txt file each, headline on the
+    first line) whose names are marked inline as [[surface|TYPE]]: the plain text without the
+    markup and the spans at their offsets in it. The doc id is the file stem; every name is an
+    unlinked identity (~surface) and none is salient. A stray [[ or ]], or a type other than
+    PERSON, ORG and LOCATION, is a ValueError naming the file."""
+    return [_read_written_file(path) for path in sorted(directory.glob("*.txt"))]
+
+
+def _read_written_file(path: Path) -> GumDocument:
+    """One marked-up article as text + spans."""
+    marked = path.read_text(encoding="utf-8").rstrip()
+    parts: list[str] = []
+    spans: list[Span] = []
+    identities: list[str] = []
+    offset = last = 0
+    for match in [*_INLINE_NAME.finditer(marked), None]:
+        plain = marked[last : match.start() if match else len(marked)]
+        for stray in ("[[", "]]"):
+            if stray in plain:
+                at = last + plain.index(stray)
+                raise ValueError(f"{path.name}: unbalanced {stray} at character {at}")
+        parts.append(plain)
+        offset += len(plain)
+        if match is None:
+            break
+        surface, kind = match.groups()
+        if kind not in _WRITTEN_TYPES or surface != surface.strip():
+            raise ValueError(f"{path.name}: bad name {match.group()!r} at {match.start()}")
+        parts.append(surface)
+        spans.append(Span(offset, offset + len(surface), kind))
+        identities.append("~" + surface)
+        offset += len(surface)
+        last = match.end()
+    text = "".join(parts)
+    document = GumDocument(path.stem, text.split("\n", 1)[0], text, spans, {}, identities)
+    for span, identity in zip(spans, identities, strict=True):
+        document.entities.setdefault(identity, (span.entity_type, False))
+    return document
 
 
 @dataclass(frozen=True)

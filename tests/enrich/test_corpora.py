@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
-from newsetl.corpora import GumDocument, read_gum
+import pytest
+
+from newsetl.corpora import GumDocument, read_gum, read_written_ner
 
 # One sentence in GUM's CoNLL-U, written for this test: a person mention that carries a title
 # (nmod:desc) and the organisation it belongs to, an unlinked person with a title, a place.
@@ -85,3 +87,49 @@ def test_titles_leave_names_and_described_people_keep_theirs(tmp_path: Path) -> 
         ("Lena Brooks", "PERSON"),
     ]
     assert document.mention_identities == ["United_States", "Amani_Otieno", "~Lena Brooks"]
+
+
+# An article written with inline names, as in scripts/data/ner-en.
+_WRITTEN = """[[Bank of Korea|ORG]] holds rates
+
+[[SEOUL|LOCATION]], March 3 — Governor [[Rhee Chang-yong|PERSON]] said the [[Bank of Korea|ORG]]'s
+board met in [[Seoul|LOCATION]]. [[Rhee|PERSON]] spoke to [[Yonhap|ORG]].
+"""
+
+
+def test_written_articles_lose_their_markup_and_keep_the_names_at_their_offsets(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "001-rates.txt").write_text(_WRITTEN, encoding="utf-8")
+    (tmp_path / "notes.md").write_text("[[not read", encoding="utf-8")
+
+    (document,) = read_written_ner(tmp_path)
+
+    assert document.doc_id == "001-rates"
+    assert document.title == "Bank of Korea holds rates"
+    assert document.text == (
+        "Bank of Korea holds rates\n\nSEOUL, March 3 — Governor Rhee Chang-yong said the Bank"
+        " of Korea's\nboard met in Seoul. Rhee spoke to Yonhap."
+    )
+    assert [(document.text[s.start : s.end], s.entity_type) for s in document.spans] == [
+        ("Bank of Korea", "ORG"),
+        ("SEOUL", "LOCATION"),
+        ("Rhee Chang-yong", "PERSON"),
+        ("Bank of Korea", "ORG"),
+        ("Seoul", "LOCATION"),
+        ("Rhee", "PERSON"),
+        ("Yonhap", "ORG"),
+    ]
+    assert document.mention_identities[0] == "~Bank of Korea"
+    assert document.entities["~Rhee"] == ("PERSON", False)
+
+
+@pytest.mark.parametrize(
+    "marked",
+    ["[[Seoul|LOCATION] rose", "Seoul|LOCATION]] rose", "[[Seoul|CITY]] rose", "[[Seoul]] rose"],
+)
+def test_written_articles_with_broken_markup_are_refused(tmp_path: Path, marked: str) -> None:
+    (tmp_path / "002-broken.txt").write_text("Headline\n" + marked, encoding="utf-8")
+
+    with pytest.raises(ValueError, match="002-broken.txt"):
+        read_written_ner(tmp_path)
