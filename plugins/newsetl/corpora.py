@@ -19,6 +19,8 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 KLUE_NER_PATH = DATA_DIR / "ner" / "ko-klue-news" / "klue-ner-v1.1_dev_wikitree.tsv"
 GUM_DIR = DATA_DIR / "ner" / "en-gum-news"
+# English articles written for newsetl with inline names (training data, never scored).
+WRITTEN_EN_DIR = Path(__file__).resolve().parents[2] / "scripts" / "data" / "ner-en"
 YNAT_PATH = DATA_DIR / "topics" / "ko-ynat" / "ynat-train.tsv"
 
 # KLUE tags → the project's entity types (dates, times and quantities are not entities here).
@@ -351,7 +353,7 @@ _INLINE_NAME = re.compile(r"\[\[([^\[\]|\n]+)\|([^\[\]|\n]*)\]\]")
 _WRITTEN_TYPES = frozenset(GUM_TYPES.values())
 
 
-def read_written_ner(directory: Path) -> list[GumDocument]:
+def read_written_ner(directory: Path = WRITTEN_EN_DIR) -> list[GumDocument]:
     """The English articles written for newsetl (one UTF-8 .txt file each, headline on the
     first line) whose names are marked inline as [[surface|TYPE]]: the plain text without the
     markup and the spans at their offsets in it. The doc id is the file stem; every name is an

@@ -26,6 +26,9 @@ from typing import Any
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-en.crfsuite"
 NAMES_PATH = MODEL_PATH.with_name("names-en.tsv")
 _LONGEST_NAME = 6
+# The CRF's regularisation, chosen by cross-validation (scripts/train_ner_en.py).
+DEFAULT_C1 = 0.15
+DEFAULT_C2 = 0.01
 
 Span = tuple[int, int, str]
 
@@ -407,8 +410,8 @@ def train_model(
     examples: Sequence[tuple[list[list[str]], list[str]]],
     path: Path,
     *,
-    c1: float = 0.05,
-    c2: float = 0.05,
+    c1: float = DEFAULT_C1,
+    c2: float = DEFAULT_C2,
     iterations: int = 500,
 ) -> None:
     """Fit a CRF on (features, labels) sequences and write it to path (L-BFGS, which is
