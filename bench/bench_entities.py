@@ -40,15 +40,12 @@ from newsetl.corpora import (  # noqa: E402
     read_klue_ner,
     read_written_ner,
 )
-from newsetl.entities import english_cues, mentions_in, tokenize_korean  # noqa: E402
+from newsetl.entities import mentions_in, tokenize_korean  # noqa: E402
 from newsetl.gazetteer import Gazetteer, load_gazetteer, normalize_key  # noqa: E402
 from newsetl.tagger import tag_entities  # noqa: E402
 from newsetl.tagger_en import (  # noqa: E402
-    flat_spans,
-    token_features,
-    token_labels,
-    tokenize,
     train_model,
+    training_example,
 )
 
 TYPES = ("PERSON", "ORG", "LOCATION")
@@ -180,10 +177,8 @@ def _cross_validation_taggers(documents: list[GumDocument], gazetteer: Gazetteer
     import pycrfsuite
 
     def example(doc: GumDocument) -> tuple[list[list[str]], list[str]]:
-        tokens = tokenize(doc.text)
-        rules, known = english_cues(doc.text, doc.text.find("\n"), gazetteer)
-        gold = flat_spans(doc.text, [(s.start, s.end, s.entity_type) for s in doc.spans])
-        return token_features(doc.text, tokens, rules, known), token_labels(tokens, gold)
+        spans = [(s.start, s.end, s.entity_type) for s in doc.spans]
+        return training_example(doc.text, spans, gazetteer)
 
     examples = [example(doc) for doc in documents]
     written = [example(doc) for doc in read_written_ner()]

@@ -26,28 +26,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 import pycrfsuite  # noqa: E402
 
 from newsetl.corpora import GumDocument, is_held_out, read_gum, read_written_ner  # noqa: E402
-from newsetl.entities import english_cues, mentions_in  # noqa: E402
+from newsetl.entities import mentions_in  # noqa: E402
 from newsetl.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 from newsetl.tagger_en import (  # noqa: E402
     DEFAULT_C1,
     DEFAULT_C2,
     MODEL_PATH,
-    flat_spans,
     label_spans,
-    token_features,
-    token_labels,
     tokenize,
     train_model,
+    training_example,
 )
 
 
 def example(document: GumDocument, gazetteer: Gazetteer) -> tuple[list[list[str]], list[str]]:
     """One document's features and gold labels."""
-    text = document.text
-    tokens = tokenize(text)
-    rules, known = english_cues(text, text.find("\n"), gazetteer)
-    gold = flat_spans(text, [(s.start, s.end, s.entity_type) for s in document.spans])
-    return token_features(text, tokens, rules, known), token_labels(tokens, gold)
+    spans = [(s.start, s.end, s.entity_type) for s in document.spans]
+    return training_example(document.text, spans, gazetteer)
 
 
 def main() -> None:

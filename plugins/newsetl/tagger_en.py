@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from newsetl.gazetteer import Gazetteer
+
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-en.crfsuite"
 NAMES_PATH = MODEL_PATH.with_name("names-en.tsv")
 _LONGEST_NAME = 6
@@ -404,6 +406,19 @@ def flat_spans(text: str, spans: Sequence[Span]) -> list[Span]:
         if all(span[1] <= k[0] or k[1] <= span[0] for k in kept):
             kept.append(span)
     return sorted(kept)
+
+
+def training_example(
+    text: str, spans: Sequence[Span], gazetteer: Gazetteer
+) -> tuple[list[list[str]], list[str]]:
+    """A document's features, as the pipeline builds them (with the rules' candidates and the
+    gazetteer's spellings of newsetl.entities), and its gold labels from typed spans: one
+    training or cross-validation example."""
+    from newsetl.entities import english_cues
+
+    tokens = tokenize(text)
+    rules, known = english_cues(text, text.find("\n"), gazetteer)
+    return token_features(text, tokens, rules, known), token_labels(tokens, flat_spans(text, spans))
 
 
 def train_model(
