@@ -1,6 +1,7 @@
 """The gazetteer: known people, organisations, places, products and events in Korean and English.
 
-Entries come from ``config/gazetteer.yaml``, for countries from pycountry's ISO 3166
+Entries come from ``config/gazetteer.yaml`` and the files it includes (products and events),
+for countries from pycountry's ISO 3166
 names and their Korean translations, and for other places from ``config/places.tsv``
 (GeoNames: South Korea's cities and counties and the world's large cities with their Hangul
 names). Any spelling of an entry (its name or an alias) finds it:
@@ -263,6 +264,22 @@ def build_gazetteer(document: dict[str, Any], places: Path | None = PLACES_PATH)
     return Gazetteer(entries)
 
 
+def read_gazetteer_document(path: Path) -> dict[str, Any]:
+    """A gazetteer file's YAML, with the entities of the files its ``include:`` list names
+    (paths relative to it, read in order) after its own, so its own entries win a spelling
+    they share."""
+    document = parse_yaml(path.read_text(encoding="utf-8")) or {}
+    entities = list(document.get("entities") or [])
+    for name in document.get("include") or ():
+        included = path.parent / str(name)
+        if not included.is_file():
+            raise ValueError(f"{path.name}: included gazetteer file {name} does not exist")
+        entities.extend(
+            (parse_yaml(included.read_text(encoding="utf-8")) or {}).get("entities") or []
+        )
+    return {**document, "entities": entities}
+
+
 _cache: dict[Path, Gazetteer] = {}
 _lock = threading.Lock()
 
@@ -274,7 +291,7 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     with _lock:
         cached = _cache.get(resolved)
         if cached is None:
-            document = parse_yaml(resolved.read_text(encoding="utf-8")) or {}
+            document = read_gazetteer_document(resolved)
             places = resolved.with_name(PLACES_PATH.name)
             cached = _cache[resolved] = build_gazetteer(document, places)
         return cached

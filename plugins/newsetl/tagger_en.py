@@ -6,11 +6,12 @@ is outside a name. All runs of a text form one sequence, each run opening with a
 feature, and a name never crosses from one run into the next. Each word gets a BIO label
 (PERSON, ORG, LOCATION) from features that need no part-of-speech tagger: its form, shape,
 prefixes and suffixes, whether it opens a sentence, whether the text also uses it in lower
-case, gazetteer spellings, names of the name lexicon (``models/names-en.tsv``: people,
-organisations and places with their types) and the rules' typed candidates that cover it,
-title and organisation words, and the words around it ("said", "in", "Mr."). The model
-(``models/ner-en.crfsuite``) is trained by ``scripts/train_ner_en.py`` on GUM news documents
-(annotations CC BY 4.0, text CC BY 2.5 Wikinews).
+case, whether it is a known given name, gazetteer spellings, names of the name lexicon
+(``models/names-en.tsv``: people, organisations and places with their types) and the
+rules' typed candidates that cover it, title and organisation words, and the words around
+it ("said", "in", "Mr."). The model (``models/ner-en.crfsuite``) is trained by
+``scripts/train_ner_en.py`` on GUM news documents (annotations CC BY 4.0, text CC BY 2.5
+Wikinews).
 """
 
 from __future__ import annotations
@@ -109,6 +110,22 @@ def tokenize(text: str) -> Tokens:
     return Tokens(spans, forms, runs)
 
 
+@lru_cache(maxsize=1)
+def _given_names(path: Path = NAMES_PATH) -> frozenset[str]:
+    """Given names (case-folded): the first words of the name lexicon's people and the rules'
+    list of common English ones. Cross-validated typed F1 (mean of 19, 5 and 4 folds)
+    0.716 → 0.719 strict, 0.791 → 0.795 with the geopolitical types as one."""
+    from newsetl.entities import GIVEN_NAMES_EN
+
+    given: set[str] = set(GIVEN_NAMES_EN)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, _, kind = line.partition("\t")
+        words = name.casefold().split()
+        if kind == "PS" and len(words) > 1:
+            given.add(words[0])
+    return frozenset(given)
+
+
 @lru_cache(maxsize=65536)
 def _word_features(form: str) -> tuple[str, ...]:
     """Features of a word on its own."""
@@ -136,6 +153,8 @@ def _word_features(form: str) -> tuple[str, ...]:
         features.append("conn")
     if re.search(r"(?:an|ian|ese|ish|i)$", lowered):
         features.append("demonymish")
+    if lowered in _given_names():
+        features.append("gn")
     return tuple(features)
 
 

@@ -89,7 +89,16 @@ def test_build_gazetteer_rejects_unknown_types() -> None:
         )
 
 
-@pytest.mark.parametrize("name", ["gazetteer.yaml", "taxonomy.yaml", "sources.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gazetteer.yaml",
+        "gazetteer-products.yaml",
+        "gazetteer-events.yaml",
+        "taxonomy.yaml",
+        "sources.yaml",
+    ],
+)
 def test_config_files_read_the_same_with_the_c_loader(name: str) -> None:
     import yaml
 
@@ -138,3 +147,45 @@ def test_a_places_file_beside_the_yaml_is_read_and_yields_to_it(tmp_path: Path) 
     assert [e.entity_id for e in gazetteer] == ["loc:harbourton", "loc:geonames-12"]
     assert gazetteer.lookup("밀브룩군", exact=True).name == "Millbrook"
     assert gazetteer.lookup("하버턴시", exact=True) is None
+
+
+def test_included_files_add_entries_after_the_main_file(tmp_path: Path) -> None:
+    (tmp_path / "gazetteer.yaml").write_text(
+        "include_countries: false\ninclude: [more.yaml]\nentities:\n"
+        "  - {id: org:harbour-soft, name: Harbour Soft, type: ORG,"
+        " aliases: [하버소프트, Harbour]}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "more.yaml").write_text(
+        "entities:\n"
+        "  - {id: product:harbour-os, name: Harbour OS, type: PRODUCT,"
+        " aliases: [하버OS, Harbour]}\n",
+        encoding="utf-8",
+    )
+    gazetteer = load_gazetteer(tmp_path / "gazetteer.yaml")
+    assert [e.entity_id for e in gazetteer] == ["org:harbour-soft", "product:harbour-os"]
+    assert gazetteer.lookup("하버OS", exact=True).entity_type == "PRODUCT"
+    # A spelling both claim stays with the main file's entry, and the clash is reported.
+    assert gazetteer.lookup("Harbour", exact=True).entity_id == "org:harbour-soft"
+    assert gazetteer.conflicts == [("Harbour", "org:harbour-soft", "product:harbour-os")]
+
+
+def test_a_missing_included_file_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "gazetteer.yaml").write_text(
+        "include_countries: false\ninclude: [gone.yaml]\nentities: []\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="included gazetteer file gone.yaml does not exist"):
+        load_gazetteer(tmp_path / "gazetteer.yaml")
+
+
+def test_shipped_products_and_events_are_typed_so() -> None:
+    gazetteer = load_gazetteer()
+    for surface, entity_type in [
+        ("Internet Explorer", "PRODUCT"),
+        ("누리호", "PRODUCT"),
+        ("Champions League", "EVENT"),
+        ("추석", "EVENT"),
+    ]:
+        entry = gazetteer.lookup(surface, exact=True)
+        assert entry is not None, surface
+        assert entry.entity_type == entity_type, surface
