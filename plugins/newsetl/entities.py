@@ -272,6 +272,19 @@ _EVENT_ENDINGS_KO = (
     "축제",
     "시상식",
 )
+# The head of a body written onto its name (우주항공청장, 공정거래위원장): the title's first
+# syllables close the body's name (우주항공청, 공정거래위), as KLUE marks 경찰청장's 경찰청.
+_HEAD_TITLES_KO = {
+    "청장": 1,
+    "처장": 1,
+    "국장": 1,
+    "소장": 1,
+    "단장": 1,
+    "원장": 1,
+    "회장": 1,
+    "위원장": 1,
+    "협회장": 2,
+}
 # Words after a place that say "around it", not part of its name (영화의전당 일대).
 _AROUND_KO = ("일대", "인근", "부근", "근처", "일원", "주변")
 
@@ -354,6 +367,11 @@ def _korean_cleaned(
             if parts and all(t.tag == "NNG" and t.len >= 2 for t in parts):
                 return None
     elif kind == "ORG":
+        head = next((t for t in tokens if t.start == candidate.end), None)
+        if head is not None and head.form in _HEAD_TITLES_KO:
+            closing = head.form[: _HEAD_TITLES_KO[head.form]]
+            name = name + closing
+            candidate = replace(candidate, end=candidate.end + len(closing), name=name)
         # A known person or country before a known body: two names (마크 저커버그 메타, 미국 메타).
         pair = _known_pair(
             candidate,

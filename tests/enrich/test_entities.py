@@ -115,6 +115,37 @@ def test_english_mentions_with_titles_suffixes_and_sentence_openers() -> None:
     ]
 
 
+def test_known_products_and_events_keep_their_type_in_both_languages() -> None:
+    english = find_mentions(
+        "Microsoft retires Internet Explorer",
+        "Microsoft said Internet Explorer would stop receiving updates before the Super Bowl, "
+        "and urged users to move to Microsoft Edge.",
+        "en",
+        load_gazetteer(),
+    )
+    assert [(m.name, m.entity_type, m.entity_key) for m in english] == [
+        ("Microsoft", "ORG", "org:microsoft"),
+        ("Internet Explorer", "PRODUCT", "product:internet-explorer"),
+        ("Microsoft", "ORG", "org:microsoft"),
+        ("Internet Explorer", "PRODUCT", "product:internet-explorer"),
+        ("Super Bowl", "EVENT", "event:super-bowl"),
+        ("Microsoft Edge", "PRODUCT", "product:microsoft-edge"),
+    ]
+    korean = find_mentions(
+        "누리호 4차 발사 성공",
+        "추석 연휴를 앞두고 누리호가 발사됐다. 삼성전자는 갤럭시 Z 폴드7을 공개했다.",
+        "ko",
+        load_gazetteer(),
+    )
+    assert [(m.name, m.entity_type, m.entity_key) for m in korean] == [
+        ("누리호", "PRODUCT", "product:nuri-rocket"),
+        ("추석 연휴", "EVENT", "event:chuseok"),
+        ("누리호", "PRODUCT", "product:nuri-rocket"),
+        ("삼성전자", "ORG", "org:samsung-electronics"),
+        ("갤럭시 Z 폴드7", "PRODUCT", "product:galaxy-z-fold-7"),
+    ]
+
+
 def test_english_byline_is_not_a_mention() -> None:
     found = find_mentions(
         "Samsung profit rises",
@@ -352,6 +383,13 @@ def _tagged(text: str, name: str, kind: str) -> "entities._Candidate":
         ),
         pytest.param(
             "가수 태연이 신곡을 냈다.", "태연", "PERSON", ("태연", "PERSON"), id="short-name"
+        ),
+        pytest.param(
+            "윤영빈 우주항공청장은 추석 연휴 전에 결과를 설명하겠다고 말했다.",
+            "우주항공",
+            "ORG",
+            ("우주항공청", "ORG"),
+            id="a-body-with-its-head-written-on",
         ),
     ],
 )
