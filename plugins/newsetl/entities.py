@@ -398,7 +398,9 @@ def _korean_cleaned(
         head = name.split()[0]
         country = gazetteer.lookup(head[:-1], exact=True) if head.endswith("산") else None
         if country is not None and country.is_country:
-            return replace(candidate, end=candidate.start + len(head) - 1, name=head[:-1])
+            return replace(
+                candidate, end=candidate.start + len(head) - 1, name=head[:-1], entry=country
+            )
         # A known body before a known place: two names (SK하이닉스 청주).
         pair = _known_pair(candidate, gazetteer, lambda e: e.entity_type == "ORG")
         if pair:

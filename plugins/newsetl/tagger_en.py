@@ -96,6 +96,8 @@ def tokenize(text: str) -> Tokens:
             first >= 0
             and last >= i - 3
             and all(forms[k].casefold() in _CONNECTORS for k in range(last + 1, i))
+            # A number continues a name only right after it (Windows 11, not Son's 57th).
+            and (last == i - 1 or not forms[i][0].isdigit())
             and "\n" not in text[spans[last][1] : spans[i][0]]
         ):
             last = i

@@ -146,6 +146,15 @@ def test_known_products_and_events_keep_their_type_in_both_languages() -> None:
     ]
 
 
+def test_made_in_a_country_is_that_country_entity() -> None:
+    found = find_mentions(
+        "", "한미 양국이 한국산 자동차에 대한 관세를 15%로 정했다.", "ko", load_gazetteer()
+    )
+    assert [(m.name, m.entity_type, m.entity_key) for m in found] == [
+        ("한국", "LOCATION", "loc:country-kr")
+    ]
+
+
 def test_english_byline_is_not_a_mention() -> None:
     found = find_mentions(
         "Samsung profit rises",
