@@ -205,6 +205,9 @@ _STOP_KO = frozenset(
         "메타버스",
         "K팝",
         "케이팝",
+        # A team by its role, not its name (KLUE never marks it).
+        "대표팀",
+        "국가대표팀",
     }
 )
 # Names the rules alone should not keep, but the tagger may: news agencies (mostly credits

@@ -155,6 +155,17 @@ def test_made_in_a_country_is_that_country_entity() -> None:
     ]
 
 
+def test_a_team_named_by_its_role_is_no_entity() -> None:
+    found = find_mentions(
+        "",
+        "홍명보 감독이 이끄는 축구 국가대표팀은 파라과이를 2-0으로 꺾었다. "
+        "대표팀은 이날 손흥민을 선발로 내세웠다.",
+        "ko",
+        load_gazetteer(),
+    )
+    assert names(found) == [("홍명보", "PERSON"), ("파라과이", "LOCATION"), ("손흥민", "PERSON")]
+
+
 def test_english_byline_is_not_a_mention() -> None:
     found = find_mentions(
         "Samsung profit rises",
