@@ -11,6 +11,7 @@ features and decides the names, with gazetteer products, events and longer spell
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import threading
@@ -370,8 +371,9 @@ def _korean_cleaned(
             if parts and all(t.tag == "NNG" and t.len >= 2 for t in parts):
                 return None
     elif kind == "ORG":
-        head = next((t for t in tokens if t.start == candidate.end), None)
-        if head is not None and head.form in _HEAD_TITLES_KO:
+        after = bisect.bisect_left(tokens, candidate.end, key=lambda t: t.start)
+        head = tokens[after] if after < len(tokens) else None
+        if head is not None and head.start == candidate.end and head.form in _HEAD_TITLES_KO:
             closing = head.form[: _HEAD_TITLES_KO[head.form]]
             name = name + closing
             candidate = replace(candidate, end=candidate.end + len(closing), name=name)
