@@ -13,6 +13,11 @@ def names(mentions: list[Mention]) -> list[tuple[str, str]]:
     return [(m.name, m.entity_type) for m in mentions]
 
 
+def keyed(mentions: list[Mention]) -> list[tuple[str, str, str]]:
+    """(name, type, entity key) of each mention, in order."""
+    return [(m.name, m.entity_type, m.entity_key) for m in mentions]
+
+
 def keys(mentions: list[Mention]) -> set[str]:
     """The entity keys found."""
     return {m.entity_key for m in mentions}
@@ -115,44 +120,50 @@ def test_english_mentions_with_titles_suffixes_and_sentence_openers() -> None:
     ]
 
 
-def test_known_products_and_events_keep_their_type_in_both_languages() -> None:
-    english = find_mentions(
-        "Microsoft retires Internet Explorer",
-        "Microsoft said Internet Explorer would stop receiving updates before the Super Bowl, "
-        "and urged users to move to Microsoft Edge.",
-        "en",
-        load_gazetteer(),
-    )
-    assert [(m.name, m.entity_type, m.entity_key) for m in english] == [
-        ("Microsoft", "ORG", "org:microsoft"),
-        ("Internet Explorer", "PRODUCT", "product:internet-explorer"),
-        ("Microsoft", "ORG", "org:microsoft"),
-        ("Internet Explorer", "PRODUCT", "product:internet-explorer"),
-        ("Super Bowl", "EVENT", "event:super-bowl"),
-        ("Microsoft Edge", "PRODUCT", "product:microsoft-edge"),
-    ]
-    korean = find_mentions(
-        "누리호 4차 발사 성공",
-        "추석 연휴를 앞두고 누리호가 발사됐다. 삼성전자는 갤럭시 Z 폴드7을 공개했다.",
-        "ko",
-        load_gazetteer(),
-    )
-    assert [(m.name, m.entity_type, m.entity_key) for m in korean] == [
-        ("누리호", "PRODUCT", "product:nuri-rocket"),
-        ("추석 연휴", "EVENT", "event:chuseok"),
-        ("누리호", "PRODUCT", "product:nuri-rocket"),
-        ("삼성전자", "ORG", "org:samsung-electronics"),
-        ("갤럭시 Z 폴드7", "PRODUCT", "product:galaxy-z-fold-7"),
-    ]
-
-
-def test_made_in_a_country_is_that_country_entity() -> None:
-    found = find_mentions(
-        "", "한미 양국이 한국산 자동차에 대한 관세를 15%로 정했다.", "ko", load_gazetteer()
-    )
-    assert [(m.name, m.entity_type, m.entity_key) for m in found] == [
-        ("한국", "LOCATION", "loc:country-kr")
-    ]
+@pytest.mark.parametrize(
+    ("title", "body", "language", "expected"),
+    [
+        pytest.param(
+            "Microsoft retires Internet Explorer",
+            "Microsoft said Internet Explorer would stop receiving updates before the Super "
+            "Bowl, and urged users to move to Microsoft Edge.",
+            "en",
+            [
+                ("Microsoft", "ORG", "org:microsoft"),
+                ("Internet Explorer", "PRODUCT", "product:internet-explorer"),
+                ("Microsoft", "ORG", "org:microsoft"),
+                ("Internet Explorer", "PRODUCT", "product:internet-explorer"),
+                ("Super Bowl", "EVENT", "event:super-bowl"),
+                ("Microsoft Edge", "PRODUCT", "product:microsoft-edge"),
+            ],
+            id="english-products-and-an-event",
+        ),
+        pytest.param(
+            "누리호 4차 발사 성공",
+            "추석 연휴를 앞두고 누리호가 발사됐다. 삼성전자는 갤럭시 Z 폴드7을 공개했다.",
+            "ko",
+            [
+                ("누리호", "PRODUCT", "product:nuri-rocket"),
+                ("추석 연휴", "EVENT", "event:chuseok"),
+                ("누리호", "PRODUCT", "product:nuri-rocket"),
+                ("삼성전자", "ORG", "org:samsung-electronics"),
+                ("갤럭시 Z 폴드7", "PRODUCT", "product:galaxy-z-fold-7"),
+            ],
+            id="korean-products-and-a-holiday",
+        ),
+        pytest.param(
+            "",
+            "한미 양국이 한국산 자동차에 대한 관세를 15%로 정했다.",
+            "ko",
+            [("한국", "LOCATION", "loc:country-kr")],
+            id="made-in-a-country-is-the-country",
+        ),
+    ],
+)
+def test_known_products_events_and_countries_keep_their_entity(
+    title: str, body: str, language: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert keyed(find_mentions(title, body, language, load_gazetteer())) == expected
 
 
 def test_a_team_named_by_its_role_is_no_entity() -> None:

@@ -41,6 +41,10 @@ def test_load_gazetteer_is_cached_per_path() -> None:
         pytest.param("북한", "loc:country-kp", id="yaml-country-alias"),
         pytest.param("Russia", "loc:country-ru", id="yaml-country-name"),
         pytest.param("도쿄", "loc:tokyo", id="capital-ko"),
+        pytest.param("Internet Explorer", "product:internet-explorer", id="included-product"),
+        pytest.param("누리호", "product:nuri-rocket", id="included-product-ko"),
+        pytest.param("Champions League", "event:uefa-champions-league", id="included-event"),
+        pytest.param("추석", "event:chuseok", id="included-event-ko"),
     ],
 )
 def test_lookup_finds_every_spelling(surface: str, entity_id: str) -> None:
@@ -130,39 +134,44 @@ def test_geonames_places_give_korean_and_world_places_their_names() -> None:
     ]
 
 
+def _config(folder: Path, files: dict[str, str]) -> Path:
+    """Write configuration files into folder; the path of its gazetteer.yaml."""
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder / "gazetteer.yaml"
+
+
 def test_a_places_file_beside_the_yaml_is_read_and_yields_to_it(tmp_path: Path) -> None:
-    (tmp_path / "gazetteer.yaml").write_text(
-        "include_countries: false\nentities:\n"
-        "  - {id: loc:harbourton, name: Harbourton, type: LOCATION, aliases: [하버턴]}\n",
-        encoding="utf-8",
+    path = _config(
+        tmp_path,
+        {
+            "gazetteer.yaml": "include_countries: false\nentities:\n"
+            "  - {id: loc:harbourton, name: Harbourton, type: LOCATION, aliases: [하버턴]}\n",
+            "places.tsv": "# test places\n"
+            "geonameid\tname\tcountry\tpopulation\thangul\n"
+            "11\tHarbourton\tKR\t50000\t하버턴|하버턴시\n"
+            "12\tMillbrook\tKR\t30000\t밀브룩|밀브룩군\n",
+        },
     )
-    (tmp_path / "places.tsv").write_text(
-        "# test places\n"
-        "geonameid\tname\tcountry\tpopulation\thangul\n"
-        "11\tHarbourton\tKR\t50000\t하버턴|하버턴시\n"
-        "12\tMillbrook\tKR\t30000\t밀브룩|밀브룩군\n",
-        encoding="utf-8",
-    )
-    gazetteer = load_gazetteer(tmp_path / "gazetteer.yaml")
+    gazetteer = load_gazetteer(path)
     assert [e.entity_id for e in gazetteer] == ["loc:harbourton", "loc:geonames-12"]
     assert gazetteer.lookup("밀브룩군", exact=True).name == "Millbrook"
     assert gazetteer.lookup("하버턴시", exact=True) is None
 
 
 def test_included_files_add_entries_after_the_main_file(tmp_path: Path) -> None:
-    (tmp_path / "gazetteer.yaml").write_text(
-        "include_countries: false\ninclude: [more.yaml]\nentities:\n"
-        "  - {id: org:harbour-soft, name: Harbour Soft, type: ORG,"
-        " aliases: [하버소프트, Harbour]}\n",
-        encoding="utf-8",
+    path = _config(
+        tmp_path,
+        {
+            "gazetteer.yaml": "include_countries: false\ninclude: [more.yaml]\nentities:\n"
+            "  - {id: org:harbour-soft, name: Harbour Soft, type: ORG,"
+            " aliases: [하버소프트, Harbour]}\n",
+            "more.yaml": "entities:\n"
+            "  - {id: product:harbour-os, name: Harbour OS, type: PRODUCT,"
+            " aliases: [하버OS, Harbour]}\n",
+        },
     )
-    (tmp_path / "more.yaml").write_text(
-        "entities:\n"
-        "  - {id: product:harbour-os, name: Harbour OS, type: PRODUCT,"
-        " aliases: [하버OS, Harbour]}\n",
-        encoding="utf-8",
-    )
-    gazetteer = load_gazetteer(tmp_path / "gazetteer.yaml")
+    gazetteer = load_gazetteer(path)
     assert [e.entity_id for e in gazetteer] == ["org:harbour-soft", "product:harbour-os"]
     assert gazetteer.lookup("하버OS", exact=True).entity_type == "PRODUCT"
     # A spelling both claim stays with the main file's entry, and the clash is reported.
@@ -171,21 +180,6 @@ def test_included_files_add_entries_after_the_main_file(tmp_path: Path) -> None:
 
 
 def test_a_missing_included_file_is_a_one_line_error(tmp_path: Path) -> None:
-    (tmp_path / "gazetteer.yaml").write_text(
-        "include_countries: false\ninclude: [gone.yaml]\nentities: []\n", encoding="utf-8"
-    )
+    path = _config(tmp_path, {"gazetteer.yaml": "include_countries: false\ninclude: [gone.yaml]\n"})
     with pytest.raises(ValueError, match="included gazetteer file gone.yaml does not exist"):
-        load_gazetteer(tmp_path / "gazetteer.yaml")
-
-
-def test_shipped_products_and_events_are_typed_so() -> None:
-    gazetteer = load_gazetteer()
-    for surface, entity_type in [
-        ("Internet Explorer", "PRODUCT"),
-        ("누리호", "PRODUCT"),
-        ("Champions League", "EVENT"),
-        ("추석", "EVENT"),
-    ]:
-        entry = gazetteer.lookup(surface, exact=True)
-        assert entry is not None, surface
-        assert entry.entity_type == entity_type, surface
+        load_gazetteer(path)
