@@ -337,6 +337,18 @@ def _korean_cleaned(
         return candidate
     name, kind = candidate.name, candidate.entity_type
     if kind == "PERSON":
+        # A surname Kiwi cut off as a word of its own (강+태민은 at a sentence's start).
+        before = bisect.bisect_left(tokens, candidate.start, key=lambda t: t.start) - 1
+        if (
+            len(name) == 2
+            and _hangul_only(name)
+            and before >= 0
+            and tokens[before].len == 1
+            and tokens[before].start + 1 == candidate.start
+            and tokens[before].form in SURNAMES_KO
+        ):
+            name = tokens[before].form + name
+            candidate = replace(candidate, start=candidate.start - 1, name=name)
         words = name.split()
         while len(words) > 1 and (
             words[0] in _ROLE_WORDS_KO

@@ -422,6 +422,13 @@ def _tagged(text: str, name: str, kind: str) -> "entities._Candidate":
             ("우주항공청", "ORG"),
             id="a-body-with-its-head-written-on",
         ),
+        pytest.param(
+            "강태민은 24일 시상식에서 트로피를 받았다.",
+            "태민",
+            "PERSON",
+            ("강태민", "PERSON"),
+            id="a-surname-kiwi-cut-off",
+        ),
     ],
 )
 def test_tagged_korean_spans_are_mended_into_names(
