@@ -376,6 +376,14 @@ def _korean_cleaned(
             and name[0] not in SURNAMES_KO
         ):
             return replace(candidate, entity_type="LOCATION")
+        # A term spelled out before its Latin abbreviation is no one: 확장현실(XR), 인공지능(AI).
+        after = bisect.bisect_left(tokens, candidate.end, key=lambda t: t.start)
+        if [(t.tag, t.form.isupper()) for t in tokens[after : after + 3]] == [
+            ("SSO", False),
+            ("SL", True),
+            ("SSC", False),
+        ] and tokens[after].start == candidate.end:
+            return None
         # One word of four syllables or more made of common nouns is no name (확장현실); a
         # shorter one may be (선미, 태연), and so may a foreign name of several words.
         if len(name) >= 4 and " " not in name:

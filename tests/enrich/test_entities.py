@@ -429,6 +429,13 @@ def _tagged(text: str, name: str, kind: str) -> "entities._Candidate":
             ("강태민", "PERSON"),
             id="a-surname-kiwi-cut-off",
         ),
+        pytest.param(
+            "LG전자가 미국 메타와 공동 개발 중인 확장현실(XR) 헤드셋을 2027년 내놓는다.",
+            "확장현실",
+            "PERSON",
+            None,
+            id="a-term-before-its-abbreviation",
+        ),
     ],
 )
 def test_tagged_korean_spans_are_mended_into_names(
