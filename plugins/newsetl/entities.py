@@ -576,6 +576,12 @@ _OPENERS_EN = frozenset(
     under over than whether once because""".split()
 )
 _LAW_WORDS_EN = frozenset({"act", "law", "bill", "treaty", "accord", "accords", "amendment"})
+# Last words of an event's name (Google Science Fair). Not games, forum, congress or
+# convention: Epic Games, the World Economic Forum, US Congress name bodies.
+_EVENT_WORDS_EN = frozenset(
+    """fair festival championship championships cup expo summit conference olympics tournament
+    marathon awards exhibition biennale""".split()
+)
 _KOREAN_ROMAN_NAME = re.compile(r"^[A-Z][a-z]{1,4} [A-Z][a-z]+-[a-z]+$")
 _BYLINE_EN = (
     re.compile(
@@ -1281,7 +1287,9 @@ def _type_english(text: str, sequence: list[tuple[int, int]]) -> _Candidate | No
         opens_sentence = _sentence_initial(text, start)
     before, after = text[max(0, start - 60) : start], text[end : end + 80]
     entity_type = "OTHER"
-    if folded[-1] in _ORG_SUFFIXES_EN or (len(tokens) > 2 and folded[0] in _ORG_HEADS_EN):
+    if folded[-1] in _EVENT_WORDS_EN and len(tokens) > 1:
+        entity_type = "EVENT"
+    elif folded[-1] in _ORG_SUFFIXES_EN or (len(tokens) > 2 and folded[0] in _ORG_HEADS_EN):
         entity_type = "ORG"
     elif folded[-1] in _LOCATION_SUFFIXES_EN and len(tokens) > 1:
         entity_type = "LOCATION"
@@ -1505,6 +1513,9 @@ def _with_tagged_english(
         # A law is neither the body that passed it nor a place (the National Assembly Act).
         if name.split()[-1].casefold() in _LAW_WORDS_EN and len(name.split()) > 1:
             entity_type = "OTHER"
+        # A fair, a cup or a summit is an event, not the body that holds it.
+        elif name.split()[-1].casefold() in _EVENT_WORDS_EN and len(name.split()) > 1:
+            entity_type = "EVENT"
         entry = gazetteer.lookup(name, exact=True)
         # The tagger reads the context: Paris Hilton's Paris is no place.
         if entry is not None and (

@@ -166,6 +166,22 @@ def test_known_products_events_and_countries_keep_their_entity(
     assert keyed(find_mentions(title, body, language, load_gazetteer())) == expected
 
 
+def test_english_events_are_known_by_their_last_word() -> None:
+    found = find_mentions(
+        "Runners return",
+        "About 30,000 runners joined the Seoul Marathon on Sunday. Epic Games said the World "
+        "Economic Forum would meet in Davos.",
+        "en",
+        load_gazetteer(),
+    )
+    assert names(found) == [
+        ("Seoul Marathon", "EVENT"),
+        ("Epic Games", "ORG"),
+        ("World Economic Forum", "ORG"),
+        ("Davos", "LOCATION"),
+    ]
+
+
 def test_a_team_named_by_its_role_is_no_entity() -> None:
     found = find_mentions(
         "",
