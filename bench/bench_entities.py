@@ -176,12 +176,8 @@ def _cross_validation_taggers(documents: list[GumDocument], gazetteer: Gazetteer
     k-fold over all of GUM news, trained here; nothing shipped)."""
     import pycrfsuite
 
-    def example(doc: GumDocument) -> tuple[list[list[str]], list[str]]:
-        spans = [(s.start, s.end, s.entity_type) for s in doc.spans]
-        return training_example(doc.text, spans, gazetteer)
-
-    examples = [example(doc) for doc in documents]
-    written = [example(doc) for doc in read_written_ner()]
+    examples = [training_example(doc, gazetteer) for doc in documents]
+    written = [training_example(doc, gazetteer) for doc in read_written_ner()]
     folder = Path(tempfile.mkdtemp())
     taggers: list[object] = [None] * len(documents)
     for fold in range(CV_FOLDS):

@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 
 import pycrfsuite  # noqa: E402
 
-from newsetl.corpora import GumDocument, is_held_out, read_gum, read_written_ner  # noqa: E402
+from newsetl.corpora import is_held_out, read_gum, read_written_ner  # noqa: E402
 from newsetl.entities import mentions_in  # noqa: E402
-from newsetl.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
+from newsetl.gazetteer import load_gazetteer  # noqa: E402
 from newsetl.tagger_en import (  # noqa: E402
     DEFAULT_C1,
     DEFAULT_C2,
@@ -37,12 +37,6 @@ from newsetl.tagger_en import (  # noqa: E402
     train_model,
     training_example,
 )
-
-
-def example(document: GumDocument, gazetteer: Gazetteer) -> tuple[list[list[str]], list[str]]:
-    """One document's features and gold labels."""
-    spans = [(s.start, s.end, s.entity_type) for s in document.spans]
-    return training_example(document.text, spans, gazetteer)
 
 
 def main() -> None:
@@ -60,8 +54,8 @@ def main() -> None:
     args = parser.parse_args()
     gazetteer = load_gazetteer()
     documents = [d for d in read_gum() if not is_held_out(d.doc_id)]
-    examples = [example(d, gazetteer) for d in documents]
-    extra = [] if args.gum_only else [example(d, gazetteer) for d in read_written_ner()]
+    examples = [training_example(d, gazetteer) for d in documents]
+    extra = [] if args.gum_only else [training_example(d, gazetteer) for d in read_written_ner()]
     if extra:
         print(f"{len(extra)} written documents added to every training set")
     params = {"c1": args.c1, "c2": args.c2, "iterations": args.iterations}

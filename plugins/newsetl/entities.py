@@ -293,6 +293,12 @@ _HEAD_TITLES_KO = {
 _AROUND_KO = ("일대", "인근", "부근", "근처", "일원", "주변")
 
 
+def _token_at(tokens: Sequence[Any], offset: int) -> int | None:
+    """The index of the token that starts at offset, if one does (tokens in text order)."""
+    index = bisect.bisect_left(tokens, offset, key=lambda t: t.start)
+    return index if index < len(tokens) and tokens[index].start == offset else None
+
+
 def _known_pair(
     candidate: _Candidate, gazetteer: Gazetteer, first: Callable[[GazetteerEntry], bool]
 ) -> list[_Candidate] | None:
@@ -338,13 +344,12 @@ def _korean_cleaned(
     name, kind = candidate.name, candidate.entity_type
     if kind == "PERSON":
         # A surname Kiwi cut off as a word of its own (강+태민은 at a sentence's start).
-        before = bisect.bisect_left(tokens, candidate.start, key=lambda t: t.start) - 1
+        before = _token_at(tokens, candidate.start - 1)
         if (
             len(name) == 2
             and _hangul_only(name)
-            and before >= 0
+            and before is not None
             and tokens[before].len == 1
-            and tokens[before].start + 1 == candidate.start
             and tokens[before].form in SURNAMES_KO
         ):
             name = tokens[before].form + name
@@ -377,12 +382,12 @@ def _korean_cleaned(
         ):
             return replace(candidate, entity_type="LOCATION")
         # A term spelled out before its Latin abbreviation is no one: 확장현실(XR), 인공지능(AI).
-        after = bisect.bisect_left(tokens, candidate.end, key=lambda t: t.start)
-        if [(t.tag, t.form.isupper()) for t in tokens[after : after + 3]] == [
+        after = _token_at(tokens, candidate.end)
+        if after is not None and [(t.tag, t.form.isupper()) for t in tokens[after : after + 3]] == [
             ("SSO", False),
             ("SL", True),
             ("SSC", False),
-        ] and tokens[after].start == candidate.end:
+        ]:
             return None
         # One word of four syllables or more made of common nouns is no name (확장현실); a
         # shorter one may be (선미, 태연), and so may a foreign name of several words.
@@ -391,10 +396,10 @@ def _korean_cleaned(
             if parts and all(t.tag == "NNG" and t.len >= 2 for t in parts):
                 return None
     elif kind == "ORG":
-        after = bisect.bisect_left(tokens, candidate.end, key=lambda t: t.start)
-        head = tokens[after] if after < len(tokens) else None
-        if head is not None and head.start == candidate.end and head.form in _HEAD_TITLES_KO:
-            closing = head.form[: _HEAD_TITLES_KO[head.form]]
+        after = _token_at(tokens, candidate.end)
+        head = tokens[after].form if after is not None else ""
+        if head in _HEAD_TITLES_KO:
+            closing = head[: _HEAD_TITLES_KO[head]]
             name = name + closing
             candidate = replace(candidate, end=candidate.end + len(closing), name=name)
         # A known person or country before a known body: two names (마크 저커버그 메타, 미국 메타).
@@ -582,6 +587,13 @@ _EVENT_WORDS_EN = frozenset(
     """fair festival championship championships cup expo summit conference olympics tournament
     marathon awards exhibition biennale""".split()
 )
+
+
+def _names_an_event(words: Sequence[str]) -> bool:
+    """Whether a name of several words ends in an event word (Seoul Marathon)."""
+    return len(words) > 1 and words[-1].casefold() in _EVENT_WORDS_EN
+
+
 _KOREAN_ROMAN_NAME = re.compile(r"^[A-Z][a-z]{1,4} [A-Z][a-z]+-[a-z]+$")
 _BYLINE_EN = (
     re.compile(
@@ -1287,7 +1299,7 @@ def _type_english(text: str, sequence: list[tuple[int, int]]) -> _Candidate | No
         opens_sentence = _sentence_initial(text, start)
     before, after = text[max(0, start - 60) : start], text[end : end + 80]
     entity_type = "OTHER"
-    if folded[-1] in _EVENT_WORDS_EN and len(tokens) > 1:
+    if _names_an_event(folded):
         entity_type = "EVENT"
     elif folded[-1] in _ORG_SUFFIXES_EN or (len(tokens) > 2 and folded[0] in _ORG_HEADS_EN):
         entity_type = "ORG"
@@ -1514,7 +1526,7 @@ def _with_tagged_english(
         if name.split()[-1].casefold() in _LAW_WORDS_EN and len(name.split()) > 1:
             entity_type = "OTHER"
         # A fair, a cup or a summit is an event, not the body that holds it.
-        elif name.split()[-1].casefold() in _EVENT_WORDS_EN and len(name.split()) > 1:
+        elif _names_an_event(name.split()):
             entity_type = "EVENT"
         entry = gazetteer.lookup(name, exact=True)
         # The tagger reads the context: Paris Hilton's Paris is no place.

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from newsetl.corpora import GumDocument
 from newsetl.gazetteer import Gazetteer
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-en.crfsuite"
@@ -429,16 +430,18 @@ def flat_spans(text: str, spans: Sequence[Span]) -> list[Span]:
 
 
 def training_example(
-    text: str, spans: Sequence[Span], gazetteer: Gazetteer
+    document: GumDocument, gazetteer: Gazetteer
 ) -> tuple[list[list[str]], list[str]]:
     """A document's features, as the pipeline builds them (with the rules' candidates and the
-    gazetteer's spellings of newsetl.entities), and its gold labels from typed spans: one
+    gazetteer's spellings of newsetl.entities), and its gold labels from its typed spans: one
     training or cross-validation example."""
     from newsetl.entities import english_cues
 
+    text = document.text
     tokens = tokenize(text)
     rules, known = english_cues(text, text.find("\n"), gazetteer)
-    return token_features(text, tokens, rules, known), token_labels(tokens, flat_spans(text, spans))
+    gold = flat_spans(text, [(s.start, s.end, s.entity_type) for s in document.spans])
+    return token_features(text, tokens, rules, known), token_labels(tokens, gold)
 
 
 def train_model(
