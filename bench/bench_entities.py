@@ -132,9 +132,11 @@ def korean(gazetteer: Gazetteer) -> dict[str, object]:
         "crf_only": span_scores(zip(golds, crf, strict=True)),
         "newsetl": span_scores(zip(golds, ours, strict=True)),
         # newsetl never outputs a bare surname (박 in 박씨) or an anonymised A씨: the same
-        # scores with those one-character gold spans left out.
-        "newsetl_without_one_character_gold": span_scores(
-            ({g for g in gold if g[1] - g[0] > 1}, o) for gold, o in zip(golds, ours, strict=True)
+        # scores with those one-character people left out of the gold (one-syllable
+        # countries, 남 and 북 in 남북, stay: newsetl outputs them).
+        "newsetl_without_one_character_people": span_scores(
+            ({g for g in gold if g[1] - g[0] > 1 or g[2] != "PERSON"}, o)
+            for gold, o in zip(golds, ours, strict=True)
         ),
         # Per sentence, the typed set of names (bare one-syllable surnames left out of the
         # gold set, since newsetl never outputs them by design).

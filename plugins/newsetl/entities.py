@@ -299,6 +299,120 @@ def _token_at(tokens: Sequence[Any], offset: int) -> int | None:
     return index if index < len(tokens) and tokens[index].start == offset else None
 
 
+# One-syllable country names that Korean news writes in compounds: 한미 동맹, 남북 회담,
+# 한·일 관계, 북측. The syllables map to the gazetteer spelling of their country.
+_COUNTRY_LETTERS_KO = {
+    "한": "대한민국",
+    "남": "대한민국",
+    "북": "북한",
+    "미": "미국",
+    "중": "중국",
+    "일": "일본",
+    "러": "러시아",
+}
+# Undotted compounds that are only ever countries; not 북미 (also North America), 남미
+# (South America), 미러 (mirror) or 한남 (a place). With a middle dot (북·미) any run is.
+_COUNTRY_COMPOUNDS_KO = frozenset(
+    {
+        "남북",
+        "한미",
+        "한중",
+        "한일",
+        "한러",
+        "미중",
+        "미일",
+        "중일",
+        "중러",
+        "북중",
+        "북일",
+        "북러",
+        "한미일",
+        "한중일",
+        "한미중",
+        "한일중",
+        "남북미",
+        "남북미중",
+    }
+)
+_COUNTRY_DOTS_KO = "·ㆍ"
+
+
+def _country_letters(
+    text: str, tokens: Sequence[Any], gazetteer: Gazetteer
+) -> list[tuple[tuple[int, int], list[_Candidate]]]:
+    """Countries written as one syllable each in a compound (한미 동맹: South Korea and the
+    United States; 북·미; 북측: North Korea), with the compound's span. Each syllable is a
+    mention of its country acting, typed ORG as KLUE marks them."""
+    found: list[tuple[tuple[int, int], list[_Candidate]]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        start, end = token.start, token.start + token.len
+        if token.tag in ("NNP", "NNG") and token.len >= 2:
+            form = token.form
+            if form.endswith("측") and len(form) == 2 and form[0] in "남북미":
+                letters = form[:1]  # 북측 (the North's side): 북
+            elif form in _COUNTRY_COMPOUNDS_KO or (
+                any(dot in form for dot in _COUNTRY_DOTS_KO) and _dotted_countries(form)
+            ):
+                letters = form
+            else:
+                letters = ""
+            index += 1
+        else:
+            # Kiwi may cut a dotted compound in pieces: 북/NNP ·/SP 미/NNP.
+            after = index
+            while (
+                after < len(tokens)
+                and tokens[after].start == (end if after > index else start)
+                and (
+                    tokens[after].form in _COUNTRY_LETTERS_KO
+                    or (after > index and tokens[after].form in _COUNTRY_DOTS_KO)
+                )
+            ):
+                end = tokens[after].start + tokens[after].len
+                after += 1
+            letters = text[start:end] if after > index + 2 else ""
+            if not _dotted_countries(letters):
+                letters = ""
+            index = max(after, index + 1)
+        if not letters:
+            continue
+        mentions = []
+        for offset, letter in enumerate(text[start:end]):
+            entry = gazetteer.lookup(_COUNTRY_LETTERS_KO.get(letter, ""), exact=True)
+            if letter in letters and entry is not None:
+                at = start + offset
+                mentions.append(_Candidate(at, at + 1, letter, "ORG", entry, tagged=True))
+        found.append(((start, end), mentions))
+    return found
+
+
+def _dotted_countries(form: str) -> bool:
+    """Whether a form is two or more different country syllables joined by middle dots."""
+    parts = re.split(f"[{_COUNTRY_DOTS_KO}]", form)
+    return (
+        len(parts) >= 2
+        and all(part in _COUNTRY_LETTERS_KO for part in parts)
+        and len(set(parts)) == len(parts)
+    )
+
+
+def _with_country_letters(
+    text: str, candidates: list[_Candidate], tokens: Sequence[Any], gazetteer: Gazetteer
+) -> list[_Candidate]:
+    """The candidates with each country compound read as its countries: what lies inside the
+    compound (the tagger's 남북 or 북측) gives way, and a longer name around it (한미연합사)
+    keeps the compound whole."""
+    out = list(candidates)
+    for (start, end), letters in _country_letters(text, tokens, gazetteer):
+        around = [c for c in out if c.start < end and start < c.end]
+        if any(c.start < start or c.end > end for c in around):
+            continue
+        out = [c for c in out if not (start <= c.start and c.end <= end)] + letters
+    return sorted(out, key=lambda c: c.start)
+
+
 def _known_pair(
     candidate: _Candidate, gazetteer: Gazetteer, first: Callable[[GazetteerEntry], bool]
 ) -> list[_Candidate] | None:
@@ -1716,6 +1830,7 @@ def mentions_in(
         raw = _korean_candidates(text, tokens or (), gazetteer)
         if tagged:
             raw = _with_tagged(text, raw, tag_entities(text, tokens or (), gazetteer), gazetteer)
+        raw = _with_country_letters(text, raw, tokens or (), gazetteer)
         mended: list[_Candidate] = []
         for c in raw:
             fixed = _korean_cleaned(c, tokens or (), gazetteer)

@@ -155,7 +155,11 @@ def test_english_mentions_with_titles_suffixes_and_sentence_openers() -> None:
             "",
             "한미 양국이 한국산 자동차에 대한 관세를 15%로 정했다.",
             "ko",
-            [("한국", "LOCATION", "loc:country-kr")],
+            [
+                ("한", "ORG", "loc:country-kr"),
+                ("미", "ORG", "loc:country-us"),
+                ("한국", "LOCATION", "loc:country-kr"),
+            ],
             id="made-in-a-country-is-the-country",
         ),
     ],
@@ -525,3 +529,58 @@ def test_one_name_is_one_type_in_an_article() -> None:
     ]
     kinds = [c.entity_type for c in entities._one_type_per_name(found, text.index("\n"))]
     assert kinds == ["ORG", "ORG", "ORG"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "남북 정상회담이 판문점에서 열렸다.",
+            [
+                ("남", "ORG", "loc:country-kr"),
+                ("북", "ORG", "loc:country-kp"),
+                ("판문점", "LOCATION", "loc:f965f8834d2e"),
+            ],
+            id="two-koreas",
+        ),
+        pytest.param(
+            "북측은 한·미·일 3국의 훈련에 반발했다.",
+            [
+                ("북", "ORG", "loc:country-kp"),
+                ("한", "ORG", "loc:country-kr"),
+                ("미", "ORG", "loc:country-us"),
+                ("일", "ORG", "loc:country-jp"),
+            ],
+            id="a-side-and-a-dotted-run",
+        ),
+        pytest.param(
+            "미국과 한미 동맹을 논의했다. 남미와 북미 시장이 커졌다.",
+            [
+                ("미국", "LOCATION", "loc:country-us"),
+                ("한", "ORG", "loc:country-kr"),
+                ("미", "ORG", "loc:country-us"),
+                ("남미", "LOCATION", "loc:9dc6937f3147"),
+                ("북미", "LOCATION", "loc:north-america"),
+            ],
+            id="continents-stay-whole",
+        ),
+    ],
+)
+def test_countries_written_one_syllable_each_are_their_countries(
+    body: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert keyed(find_mentions(None, body, "ko", load_gazetteer())) == expected
+
+
+def test_a_longer_name_around_a_country_compound_stays_whole() -> None:
+    text = "한미연합 사령부는 연합훈련을 시작했다. 한미 양국은 환영했다."
+    gazetteer = load_gazetteer()
+    tokens = entities.tokenize_korean([text], gazetteer)[0]
+    found = entities._with_country_letters(
+        text, [_tagged(text, "한미연합 사령부", "ORG")], tokens, gazetteer
+    )
+    assert [(c.name, c.entity_type) for c in found] == [
+        ("한미연합 사령부", "ORG"),
+        ("한", "ORG"),
+        ("미", "ORG"),
+    ]
