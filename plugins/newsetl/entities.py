@@ -51,6 +51,7 @@ class _Candidate:
     sentence_initial: bool = False
     honorific: bool = False
     tagged: bool = False  # found by the CRF tagger, whose spans already exclude particles
+    stands_for: _Candidate | None = None  # the article's full name of a short form (이 회장)
 
 
 _KEY_PREFIX = {
@@ -136,6 +137,8 @@ PERSON_TITLES_KO = tuple(
         reverse=True,
     )
 )
+# The titles Kiwi reads as one word, for the surname-and-title short form (이 회장).
+_PERSON_TITLE_WORDS_KO = frozenset(t for t in PERSON_TITLES_KO if " " not in t)
 # Words that may stand between a name and its title: 전 대통령, 현 회장, 신임 사장.
 _TITLE_LEADS_KO = ("전 ", "현 ", "신임 ", "당시 ", "前 ")
 # Multi-syllable endings that make a name an organisation whatever follows it.
@@ -183,7 +186,8 @@ LOCATION_SUFFIXES_KO = ("시", "도", "군", "구", "주", "읍", "면", "동", 
 SURNAMES_KO = frozenset(
     "김이박최정강조윤장임한오서신권황안송홍전고문손양배백허유남심노하곽성차주우구민진나"
 )
-# Proper nouns Kiwi finds that name no single entity (관계 compounds such as 한미 "Korea-US").
+# Proper nouns Kiwi finds that name no single entity (관계 compounds such as 여야 "ruling and
+# opposition parties"; 한미 and 남북 are read as their countries, by _country_letters).
 _STOP_KO = frozenset(
     {
         "한미",
@@ -237,6 +241,7 @@ _UNTAGGED_STOP_KO = frozenset(
 # Last syllables of places and common nouns that start with a surname syllable (서해안, 최신순).
 _NOT_NAME_ENDINGS_KO = frozenset("안역로길순권항만관점층서")
 _NAME_TAGS = frozenset({"NNP", "SL", "SH"})
+_NOUN_TAGS_KO = frozenset({"NNP", "NNG", "NNB", "XSN", "SL", "SH", "SN"})
 # Common-noun tokens that are still names when the gazetteer spells them so (국회, 수능).
 _NNG_TYPES = frozenset({"ORG", "EVENT"})
 _DATELINE = re.compile(r"[\[(【]\s*[^\[\]()【】=\n]{1,20}=\s*[^\[\]()【】\n]{1,20}[\])】]")
@@ -244,6 +249,7 @@ _BYLINE_KO = re.compile(
     r"(?P<name>[가-힣]{2,4})\s*(?:선임기자|객원기자|인턴기자|기자|특파원|통신원)"
     r"(?=\s*(?:=|[\w.+-]+@[\w-]+\.|\n|$|[)\]/]|·))"
 )
+_BRACKETED_AFTER_NAME = re.compile(r"^\s*(?:\([^()]{0,16}\)\s*)?")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -496,12 +502,15 @@ def _korean_cleaned(
         ):
             return replace(candidate, entity_type="LOCATION")
         # A term spelled out before its Latin abbreviation is no one: 확장현실(XR), 인공지능(AI).
+        # An abbreviation has a letter for a word of two syllables or more; a name's own Latin
+        # spelling (리사(LISA), 노바웨이브(NOVAWAVE)) has more letters than syllables.
         after = _token_at(tokens, candidate.end)
-        if after is not None and [(t.tag, t.form.isupper()) for t in tokens[after : after + 3]] == [
-            ("SSO", False),
-            ("SL", True),
-            ("SSC", False),
-        ]:
+        if (
+            after is not None
+            and [(t.tag, t.form.isupper()) for t in tokens[after : after + 3]]
+            == [("SSO", False), ("SL", True), ("SSC", False)]
+            and 2 * tokens[after + 1].len <= len(name.replace(" ", ""))
+        ):
             return None
         # One word of four syllables or more made of common nouns is no name (확장현실); a
         # shorter one may be (선미, 태연), and so may a foreign name of several words.
@@ -530,13 +539,9 @@ def _korean_cleaned(
             name[:-1] in _UNTAGGED_STOP_KO or gazetteer.lookup(name[:-1], exact=True) is not None
         ):
             return None
-        words = name.split()
-        if len(words) > 1 and all(
-            (entry := gazetteer.lookup(word, exact=True)) is not None
-            and entry.entity_type == "LOCATION"
-            for word in words
-        ):
-            return replace(candidate, entity_type="LOCATION")
+        place = _place_chain(name, gazetteer)
+        if place is not None:
+            return replace(candidate, entity_type="LOCATION", entry=place)
     elif kind == "LOCATION":
         # Made in a country is the country (한국산 자동차 → 한국), as KLUE marks 미국인.
         head = name.split()[0]
@@ -552,8 +557,24 @@ def _korean_cleaned(
         for around in _AROUND_KO:
             if name.endswith(" " + around):
                 name = name[: -len(around) - 1]
-                return replace(candidate, end=candidate.start + len(name), name=name)
+                candidate = replace(candidate, end=candidate.start + len(name), name=name)
+                break
+        place = _place_chain(name, gazetteer)
+        if place is not None:
+            return replace(candidate, entry=place)
     return candidate
+
+
+def _place_chain(name: str, gazetteer: Gazetteer) -> GazetteerEntry | None:
+    """The last place of a name made of known places, widest first (일본 도쿄: Tokyo; 서울
+    고척스카이돔: the dome), so the mention counts for the place it pins down."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    entries = [gazetteer.lookup(word, exact=True) for word in words]
+    if all(entry is not None and entry.entity_type == "LOCATION" for entry in entries):
+        return entries[-1]
+    return None
 
 
 # --- English --------------------------------------------------------------------------------
@@ -1193,6 +1214,136 @@ def _one_type_per_name(candidates: list[_Candidate], title_end: int) -> list[_Ca
     ]
 
 
+def _surname_short_forms(
+    text: str, title_end: int, tokens: Sequence[Any], candidates: list[_Candidate]
+) -> list[_Candidate]:
+    """A Korean person named again by surname and title (이재용 회장 ... 이 회장은, 김철수씨 ...
+    김씨는): the surname as a mention of the nearest person before it with that surname (one
+    whose title was the same, if any); in the headline, which names people before the story
+    does, of the first such person in the story. A surname with no such person (김 사장,
+    박모씨) stays out, as a bare surname names no one."""
+    people = [
+        c
+        for c in candidates
+        if c.entity_type == "PERSON" and 2 <= len(c.name) <= 4 and _hangul_only(c.name)
+    ]
+    if not people:
+        return []
+    found: list[_Candidate] = []
+    for index, token in enumerate(tokens[:-1]):
+        title = tokens[index + 1]
+        if not (
+            token.tag == "NNP"
+            and token.len == 1
+            and token.form in SURNAMES_KO
+            and title.form in _PERSON_TITLE_WORDS_KO
+            and title.start - (token.start + 1) <= 1
+        ):
+            continue
+        after = tokens[index + 2] if index + 2 < len(tokens) else None
+        if after is not None and after.start == title.start + title.len:
+            if after.tag in _NOUN_TAGS_KO:
+                continue  # 대표+팀: the title starts a longer word
+        named = [p for p in people if p.name[0] == token.form]
+        earlier = [p for p in named if p.end <= token.start]
+        if not earlier and token.start < title_end:
+            earlier = [p for p in named if p.start > title_end][::-1]
+        if not earlier:
+            continue
+        same_title = [p for p in earlier if _title_word_after(text, p.end) == title.form]
+        person = (same_title or earlier)[-1]
+        found.append(
+            _Candidate(
+                token.start,
+                token.start + 1,
+                token.form,
+                "PERSON",
+                person.entry,
+                stands_for=person,
+            )
+        )
+    return found
+
+
+def _bracketed_aliases(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """A name followed by its own spelling in another script in brackets (노바웨이브(NOVAWAVE),
+    원자바오(溫家寶)) is one entity: a known spelling lends its entry to the other, and of two
+    unknown ones the Hangul one stands for the other with the Hangul one's type (the tagger
+    reads Hangul in context better than a bracketed Latin word): the entity is keyed by its
+    Latin or Chinese spelling, as an English story that types it alike keys it. Every mention
+    of the name in the article follows. A Latin word that cannot spell the name
+    (제니(BLACKPINK): a singer and her group) is left apart, and Chinese characters only join
+    a name of the same type."""
+    at = {c.start: c for c in candidates}
+    known: dict[str, _Candidate] = {}  # an unknown spelling → the known mention it names
+    foreign: dict[str, tuple[str, str]] = {}  # an unknown Hangul name → its spelling, type
+    for c in candidates:
+        other = at.get(c.end + 1)
+        if (
+            other is None
+            or text[c.end : c.end + 1] != "("
+            or text[other.end : other.end + 1] != ")"
+            or has_hangul(c.name) == has_hangul(other.name)
+            or len(c.name) < 2
+            or (c.entry is not None and other.entry is not None)
+        ):
+            continue
+        hangul, spelling = (c, other) if has_hangul(c.name) else (other, c)
+        if spelling.name.isascii():
+            if not _spelled_alike(hangul.name, spelling.name):
+                continue
+        elif len({c.entity_type, other.entity_type} - {"OTHER"}) > 1:
+            continue
+        if c.entry is not None or other.entry is not None:
+            named, unknown = (c, other) if c.entry is not None else (other, c)
+            known.setdefault(unknown.name, named)
+        else:
+            kind = hangul.entity_type if hangul.entity_type != "OTHER" else spelling.entity_type
+            foreign.setdefault(hangul.name, (spelling.name, kind))
+    if not known and not foreign:
+        return candidates
+    kinds = {name: kind for name, kind in foreign.values()}
+    out: list[_Candidate] = []
+    for c in candidates:
+        if c.entry is None and c.stands_for is None:
+            if c.name in known:
+                c = replace(c, stands_for=known[c.name])
+            elif c.name in kinds:
+                c = replace(c, entity_type=kinds[c.name])
+            elif c.name in foreign:
+                name, kind = foreign[c.name]
+                c = replace(c, stands_for=replace(c, name=name, entity_type=kind))
+        out.append(c)
+    return out
+
+
+# Latin letters that can start the spelling of a Hangul syllable, by its first consonant
+# (ㄱ ㄲ ㄴ ㄷ ㄸ ㄹ ㅁ ㅂ ㅃ ㅅ ㅆ ㅇ ㅈ ㅉ ㅊ ㅋ ㅌ ㅍ ㅎ; ㅇ is silent, so a vowel, w or y).
+_LATIN_INITIALS_KO = (
+    "gkcqx gkcqx n dt dt rl m bpv bpv scxz scxz aeiouwyh jgzc jgzc ctj kcq t pf hwf"
+).split()
+
+
+def _spelled_alike(hangul: str, latin: str) -> bool:
+    """Whether a Latin word can spell a Hangul name, by its first letter (리사: LISA, not
+    BLACKPINK)."""
+    first = hangul[:1]
+    if not ("\uac00" <= first <= "\ud7a3") or not latin[:1].isalpha():
+        return False
+    initial = (ord(first) - 0xAC00) // 588
+    return latin[0].lower() in _LATIN_INITIALS_KO[initial]
+
+
+def _title_word_after(text: str, end: int) -> str | None:
+    """The person's title right after a name, past an age or affiliation in brackets
+    (이재용 회장은, 김철수(45)씨는), if one is there."""
+    rest = _BRACKETED_AFTER_NAME.sub("", text[end : end + 24], count=1)
+    for title in PERSON_TITLES_KO:
+        if rest.startswith(title):
+            return title
+    return None
+
+
 def _keep_korean(candidate: _Candidate) -> bool:
     """Drop bare surnames, relation compounds and unknown Latin acronyms."""
     if candidate.entry is not None:
@@ -1200,6 +1351,8 @@ def _keep_korean(candidate: _Candidate) -> bool:
     name = candidate.name
     if _hangul_only(name) and len(name) < 2:
         return False
+    if len(name) == 2 and name[1] == "모" and name[0] in SURNAMES_KO:
+        return False  # 박모(54)씨: a surname with the mark of a withheld name
     if name in _STOP_KO or name.casefold() in _STOP_EN:
         return False
     if candidate.tagged:
@@ -1724,8 +1877,8 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
             person_votes[normalize_key(c.name)] += 1
     mentions: list[Mention] = []
     for c in candidates:
-        target: _Candidate | None = None
-        if c.entry is None:
+        target: _Candidate | None = c.stands_for
+        if c.entry is None and target is None:
             target = full.of(c)
         chosen = target or c
         if chosen.entry is not None:
@@ -1836,6 +1989,11 @@ def mentions_in(
             fixed = _korean_cleaned(c, tokens or (), gazetteer)
             mended.extend(fixed if isinstance(fixed, list) else [fixed] if fixed else [])
         candidates = _one_type_per_name([c for c in mended if _keep_korean(c)], title_end)
+        candidates = sorted(
+            candidates + _surname_short_forms(text, title_end, tokens or (), candidates),
+            key=lambda c: c.start,
+        )
+        candidates = _bracketed_aliases(text, candidates)
     else:
         masks = _english_masks(text)
         raw = _english_candidates(text, title_end, gazetteer)

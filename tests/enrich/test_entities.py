@@ -72,9 +72,34 @@ def test_korean_mentions_are_cleaned_typed_and_keyed() -> None:
 
 def test_bare_surnames_are_dropped() -> None:
     found = find_mentions(
-        None, "이재용 회장이 말했다. 이 회장은 김 사장과 만났다.", "ko", load_gazetteer()
+        None,
+        "이재용 회장이 말했다. 김 사장은 박모(54)씨와 만났다. 박모씨는 다쳤다.",
+        "ko",
+        load_gazetteer(),
     )
     assert names(found) == [("이재용", "PERSON")]
+
+
+def test_a_surname_and_title_is_the_person_named_before() -> None:
+    found = find_mentions(
+        "이 회장, 반도체 투자 확대",
+        "이재용 삼성전자 회장은 27일 기자들과 만났다. 이 회장은 투자를 늘리겠다고 말했다. "
+        '김철수(45)씨와 김영희 교수도 참석했다. 김씨는 "놀랐다"고 했고, 김 교수는 웃었다. '
+        "이 대표팀은 이겼다. 정 의원은 불참했다.",
+        "ko",
+        load_gazetteer(),
+    )
+    kim, kim_professor = entity_key("김철수", "PERSON"), entity_key("김영희", "PERSON")
+    assert keyed(found) == [
+        ("이", "PERSON", "person:lee-jae-yong"),  # the headline's, named in the story
+        ("이재용", "PERSON", "person:lee-jae-yong"),
+        ("삼성전자", "ORG", "org:samsung-electronics"),
+        ("이", "PERSON", "person:lee-jae-yong"),
+        ("김철수", "PERSON", kim),
+        ("김영희", "PERSON", kim_professor),
+        ("김", "PERSON", kim),
+        ("김", "PERSON", kim_professor),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -583,4 +608,39 @@ def test_a_longer_name_around_a_country_compound_stays_whole() -> None:
         ("한미연합 사령부", "ORG"),
         ("한", "ORG"),
         ("미", "ORG"),
+    ]
+
+
+def test_a_place_within_places_is_the_narrowest() -> None:
+    found = find_mentions(
+        None,
+        "투어는 일본 도쿄와 미국 로스앤젤레스, 태국 방콕을 거쳐 서울 고척스카이돔에서 끝났다.",
+        "ko",
+        load_gazetteer(),
+    )
+    assert keyed(found) == [
+        ("일본 도쿄", "LOCATION", "loc:tokyo"),
+        ("미국 로스앤젤레스", "LOCATION", "loc:los-angeles"),
+        ("태국 방콕", "LOCATION", "loc:bangkok"),
+        ("서울 고척스카이돔", "LOCATION", "loc:gocheok-sky-dome"),
+    ]
+
+
+def test_a_name_and_its_bracketed_spelling_are_one_entity() -> None:
+    text = (
+        "노바웨이브, 고척돔서 피날레\n\n그룹 노바웨이브(NOVAWAVE)가 월드투어를 마무리했다. "
+        "소속사는 노바웨이브가 공연을 열었다고 밝혔다. 가수 리사(LISA)가 축하했다."
+    )
+    gazetteer = load_gazetteer()
+    tokens = entities.tokenize_korean([text], gazetteer)[0]
+    found = entities.mentions_in(text, text.index("\n"), True, gazetteer, tokens)
+    group = entity_key("NOVAWAVE", "ORG")
+    assert keyed(found) == [
+        ("노바웨이브", "ORG", group),
+        ("고척돔", "LOCATION", "loc:gocheok-sky-dome"),
+        ("노바웨이브", "ORG", group),
+        ("NOVAWAVE", "ORG", group),
+        ("노바웨이브", "ORG", group),
+        ("리사", "PERSON", entity_key("LISA", "PERSON")),
+        ("LISA", "PERSON", entity_key("LISA", "PERSON")),
     ]
