@@ -350,12 +350,29 @@ def _country_letters(
     United States; 북·미; 북측: North Korea), with the compound's span. Each syllable is a
     mention of its country acting, typed ORG as KLUE marks them."""
     found: list[tuple[tuple[int, int], list[_Candidate]]] = []
-    index = 0
-    while index < len(tokens):
+    index, count = 0, len(tokens)
+    while index < count:
         token = tokens[index]
+        index += 1
+        form = token.form
         start, end = token.start, token.start + token.len
-        if token.tag in ("NNP", "NNG") and token.len >= 2:
-            form = token.form
+        if form in _COUNTRY_LETTERS_KO:
+            # Kiwi may cut a dotted compound in pieces: 북/NNP ·/SP 미/NNP.
+            after = index
+            while (
+                after + 1 < count
+                and tokens[after].start == end
+                and tokens[after].form in _COUNTRY_DOTS_KO
+                and tokens[after + 1].start == end + 1
+                and tokens[after + 1].form in _COUNTRY_LETTERS_KO
+            ):
+                end += 2
+                after += 2
+            letters = text[start:end]
+            if after == index or not _dotted_countries(letters):
+                continue
+            index = after
+        elif token.tag in ("NNP", "NNG") and token.len >= 2 and form[0] in _COUNTRY_LETTERS_KO:
             if form.endswith("측") and len(form) == 2 and form[0] in "남북미":
                 letters = form[:1]  # 북측 (the North's side): 북
             elif form in _COUNTRY_COMPOUNDS_KO or (
@@ -363,26 +380,8 @@ def _country_letters(
             ):
                 letters = form
             else:
-                letters = ""
-            index += 1
+                continue
         else:
-            # Kiwi may cut a dotted compound in pieces: 북/NNP ·/SP 미/NNP.
-            after = index
-            while (
-                after < len(tokens)
-                and tokens[after].start == (end if after > index else start)
-                and (
-                    tokens[after].form in _COUNTRY_LETTERS_KO
-                    or (after > index and tokens[after].form in _COUNTRY_DOTS_KO)
-                )
-            ):
-                end = tokens[after].start + tokens[after].len
-                after += 1
-            letters = text[start:end] if after > index + 2 else ""
-            if not _dotted_countries(letters):
-                letters = ""
-            index = max(after, index + 1)
-        if not letters:
             continue
         mentions = []
         for offset, letter in enumerate(text[start:end]):
