@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from newsetl.entities import Mention, is_korean, mentions_in, tokenize_korean
-from newsetl.gazetteer import Gazetteer, load_gazetteer, normalize_key
+from newsetl.gazetteer import Gazetteer, has_hangul, load_gazetteer, normalize_key
 from newsetl.issues import ArticleTerms, group_issues
 from newsetl.keywords import english_keywords, korean_keywords
 from newsetl.schema import (
@@ -191,8 +191,9 @@ def enrich_articles(
 ) -> Enriched:
     """articles has schema.ARTICLES (article_id, title, body, language, author, ...). One
     entities row per entity_key with canonical name, type, aliases (every other spelling seen
-    plus the gazetteer's, deduplicated, sorted), wikidata_id; article_entities with
-    mention_count, first_offset, salience in [0,1] (headline and lead count more);
+    but one-syllable short forms, plus the gazetteer's, deduplicated, sorted), wikidata_id;
+    article_entities with mention_count, first_offset, salience in [0,1] (headline and lead
+    count more);
     article_topics with one or two calibrated top-level topics and their matching sub-topics;
     article_keywords; article_issues grouping the day's stories about one event.
     Deterministic: the same input gives the same rows in the same order, whatever the number
@@ -259,7 +260,10 @@ def enrich_articles(
             name = sorted(seen, key=lambda s: (-len(s), -seen[s], s))[0]
             entity_type, wikidata, known = types[key], None, set()
         names[key] = name
-        aliases = sorted((known | set(seen)) - {name})
+        # A syllable that stood for the entity in context (이 회장's 이, 한미's 미) is no
+        # spelling of it.
+        spelled = {s for s in seen if len(s) > 1 or not has_hangul(s)}
+        aliases = sorted((known | spelled) - {name})
         entity_rows.append(
             {
                 "entity_id": key,

@@ -251,3 +251,25 @@ def test_korean_articles_go_to_workers_together_and_come_back_in_place() -> None
         assert_frame_equal(getattr(shared, name), getattr(alone, name))
     korean_links = alone.article_entities.filter(pl.col("article_id") == "ko-3")
     assert "org:bank-of-korea" in korean_links["entity_id"].to_list()
+
+
+def test_a_surname_and_title_counts_for_the_person_but_is_no_alias() -> None:
+    enriched = enrich_articles(
+        articles(
+            {
+                "article_id": "ko-3",
+                "title": '이 총재 "환율 변동성 지켜볼 것"',
+                "body": "이창용 한국은행 총재는 25일 기자간담회를 열었다. "
+                "이 총재는 한미 금리 차를 언급했다.",
+                "language": "ko",
+                "author": None,
+            }
+        ),
+        workers=1,
+    )
+    links = enriched.article_entities.filter(pl.col("entity_id") == "person:rhee-chang-yong")
+    assert links.select("mention_count", "first_offset").row(0) == (3, 0)
+    rhee = enriched.entities.filter(pl.col("entity_id") == "person:rhee-chang-yong")
+    assert rhee["aliases"][0].to_list() == ["Rhee Chang Yong", "이창용"]
+    united_states = enriched.entities.filter(pl.col("entity_id") == "loc:country-us")
+    assert "미" not in united_states["aliases"][0].to_list()
