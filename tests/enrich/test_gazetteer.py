@@ -99,6 +99,7 @@ def test_build_gazetteer_rejects_unknown_types() -> None:
         "gazetteer.yaml",
         "gazetteer-products.yaml",
         "gazetteer-events.yaml",
+        "gazetteer-places-kr.yaml",
         "taxonomy.yaml",
         "sources.yaml",
     ],
@@ -111,6 +112,32 @@ def test_config_files_read_the_same_with_the_c_loader(name: str) -> None:
     text = (PROJECT_ROOT / "config" / name).read_text(encoding="utf-8")
     assert parse_yaml(text) == yaml.safe_load(text)
     assert yaml.__with_libyaml__  # the wheel carries libyaml: the fast path is what runs
+
+
+@pytest.mark.parametrize(
+    ("surface", "entity_id"),
+    [
+        ("파주", "loc:paju"),
+        ("파주시", "loc:paju"),
+        ("Paju", "loc:paju"),
+        ("연천군", "loc:yeoncheon-county"),
+        ("마포구", "loc:mapo-gu"),
+        ("마포", "loc:mapo-gu"),
+        ("Mapo District", "loc:mapo-gu"),
+        ("음성군", "loc:eumseong-county"),
+        ("분당구", "loc:bundang-gu"),
+    ],
+)
+def test_korean_places_geonames_spells_only_in_latin_are_known(
+    surface: str, entity_id: str
+) -> None:
+    entry = load_gazetteer().lookup(surface, exact=True)
+    assert entry is not None and (entry.entity_id, entry.entity_type) == (entity_id, "LOCATION")
+
+
+@pytest.mark.parametrize("word", ["음성", "분당", "동해", "강서구", "중구"])
+def test_a_place_name_that_is_a_common_word_or_shared_needs_its_ending(word: str) -> None:
+    assert load_gazetteer().lookup(word, exact=True) is None
 
 
 def test_geonames_places_give_korean_and_world_places_their_names() -> None:

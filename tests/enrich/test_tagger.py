@@ -86,8 +86,12 @@ def test_tagger_types_unknown_korean_names() -> None:
         ),
         pytest.param(
             "공연은 서울 송파구 올림픽공원 체조경기장에서 열린다.",
-            [("서울 송파구 올림픽공원 체조경기장", "LOCATION"), ("서울", "LOCATION")],
-            id="whole-venue-address-and-its-city",
+            [
+                ("서울 송파구 올림픽공원 체조경기장", "LOCATION"),
+                ("서울", "LOCATION"),
+                ("송파구", "LOCATION"),
+            ],
+            id="whole-venue-address-and-its-city-and-district",
         ),
         pytest.param(
             "이번 대회에서 헤수스 실베리오 카바소스가 우승했다.",
