@@ -579,6 +579,7 @@ def _place_chain(name: str, gazetteer: Gazetteer) -> GazetteerEntry | None:
 # --- English --------------------------------------------------------------------------------
 
 _WORD_EN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9&\-]|(?!['’]s\b)['’.](?=[A-Za-z0-9]))*\.?")
+_SCORE_EN = re.compile(r"\d{1,3}[-–]\d{1,3}[.,;]?")
 _CONNECTORS_EN = frozenset(
     {"of", "and", "the", "for", "de", "du", "van", "von", "der", "la", "le", "di", "da", "bin", "&"}
 )
@@ -1771,7 +1772,11 @@ def _with_tagged_english(
             )
         ):
             words = words[1:]
-        while words and text[start + words[-1][0] : start + words[-1][1]] in _CONNECTORS_EN:
+        # Nor a connector or a score at its end (the KIA Tigers 5-3).
+        while words and (
+            text[start + words[-1][0] : start + words[-1][1]] in _CONNECTORS_EN
+            or _SCORE_EN.fullmatch(text[start + words[-1][0] : start + words[-1][1]])
+        ):
             words = words[:-1]
         # No title in a person's name (President, Prime Minister, Mr.).
         while (
@@ -2001,8 +2006,40 @@ def mentions_in(
             raw = _with_tagged_english(text, raw, spans, gazetteer)
         candidates = _kept_english(raw)
     candidates = [c for c in candidates if not _overlaps(c.start, c.end, masks)]
+    candidates = _owners_as_teams(candidates)
     candidates = [replace(c, name=_display(c.name)) for c in candidates]
     return _resolve(candidates)
+
+
+# Last words of a sports team's name after its owner's (한화 이글스, KIA Tigers, 울산 HD FC).
+_TEAM_WORDS = frozenset(
+    """이글스 타이거즈 라이온즈 트윈스 베어스 위즈 랜더스 자이언츠 다이노스 히어로즈 와이번스
+    점퍼스 세이커스 소닉붐 썬더스 피버스 스카이워커스 빅스톰 블루팡스 점보스 드림즈
+    eagles tigers lions twins bears wiz landers giants dinos heroes wyverns fc""".split()
+)
+
+
+def _owners_as_teams(candidates: list[_Candidate]) -> list[_Candidate]:
+    """In an article that names a team after its owner (한화 이글스, KIA 타이거즈), the
+    owner's name alone is the team (한화 강태민, KIA는 역전승): sports pages call teams so.
+    Both must be known to the gazetteer, and only a mention spelled as the team's first
+    words moves."""
+    teams: dict[str, GazetteerEntry] = {}
+    for c in candidates:
+        words = c.name.split()
+        if c.entry is not None and len(words) > 1 and words[-1].casefold() in _TEAM_WORDS:
+            teams.setdefault(normalize_key(" ".join(words[:-1])), c.entry)
+    if not teams:
+        return candidates
+    return [
+        replace(c, entry=team)
+        if c.entry is not None
+        and (team := teams.get(normalize_key(c.name))) is not None
+        and c.entry is not team
+        and c.entry.entity_type == "ORG"
+        else c
+        for c in candidates
+    ]
 
 
 def _display(name: str) -> str:
