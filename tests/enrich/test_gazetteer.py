@@ -126,6 +126,8 @@ def test_config_files_read_the_same_with_the_c_loader(name: str) -> None:
         ("Mapo District", "loc:mapo-gu"),
         ("음성군", "loc:eumseong-county"),
         ("분당구", "loc:bundang-gu"),
+        ("서울 중구", "loc:jung-gu-seoul"),
+        ("부산광역시 강서구", "loc:gangseo-gu-busan"),
     ],
 )
 def test_korean_places_geonames_spells_only_in_latin_are_known(
