@@ -904,33 +904,37 @@ def tokenize_korean(texts: Sequence[str], gazetteer: Gazetteer) -> list[list[Any
     return [list(tokens) for tokens in kiwi.tokenize(list(texts))]
 
 
-def _title_after_ko(text: str, end: int) -> bool:
-    """Whether a person's title follows the span (allowing 전/현/신임 in between)."""
-    rest = text[end : end + 24].lstrip(" ")
+def _title_after_ko(text: str, end: int, *, past_brackets: bool = False) -> str | None:
+    """The person's title that follows the span (allowing 전/현/신임 in between; with
+    past_brackets, also an age or affiliation in brackets: 김철수(45)씨), if one does."""
+    rest = text[end : end + 24]
+    if past_brackets:
+        rest = _BRACKETED_AFTER_NAME.sub("", rest, count=1)
+    rest = rest.lstrip(" ")
     for lead in _TITLE_LEADS_KO:
         if rest.startswith(lead):
             rest = rest[len(lead) :]
             break
     rest = rest.lstrip("(").lstrip()
     if not rest.startswith(PERSON_TITLES_KO):
-        return False
+        return None
     for title in PERSON_TITLES_KO:
         if rest.startswith(title):
             after = rest[len(title) : len(title) + 1]
             # 씨 is a title only as a word of its own (홍길동 씨는), not the start of 씨앗 and such.
             if title == "씨" and after and _hangul_only(after) and after not in "는가의와도를이":
-                return False
-            return True
-    return False
+                return None
+            return title
+    return None
 
 
 def _type_korean(name: str, text: str, end: int, next_start: int | None) -> str:
     """The type of an unknown Korean name from the title after it and its own ending."""
     if _hangul_only(name[-2:]) and name.endswith(ORG_SUFFIXES_KO) and len(name) > 2:
         return "ORG"
-    if _title_after_ko(text, end):
+    if _title_after_ko(text, end) is not None:
         return "PERSON"
-    if next_start is not None and _title_after_ko(text, next_start):
+    if next_start is not None and _title_after_ko(text, next_start) is not None:
         return "PERSON"
     if len(name) >= 3 and _hangul_only(name):
         if name.endswith(ORG_SUFFIXES_KO_WEAK):
@@ -1124,7 +1128,7 @@ def _with_tagged(
         in_address = c.entry is not None and any(a <= c.start and c.end <= b for a, b in addresses)
         if _overlaps(c.start, c.end, taken) and not in_address:
             continue
-        titled = c.entity_type == "PERSON" and _title_after_ko(text, c.end)
+        titled = c.entity_type == "PERSON" and _title_after_ko(text, c.end) is not None
         # An unknown company or body with a telling ending (한빛바이오, 한빛전자).
         suffixed = (
             c.entity_type == "ORG"
@@ -1250,7 +1254,9 @@ def _surname_short_forms(
             earlier = [p for p in named if p.start > title_end][::-1]
         if not earlier:
             continue
-        same_title = [p for p in earlier if _title_word_after(text, p.end) == title.form]
+        same_title = [
+            p for p in earlier if _title_after_ko(text, p.end, past_brackets=True) == title.form
+        ]
         person = (same_title or earlier)[-1]
         found.append(
             _Candidate(
@@ -1332,16 +1338,6 @@ def _spelled_alike(hangul: str, latin: str) -> bool:
         return False
     initial = (ord(first) - 0xAC00) // 588
     return latin[0].lower() in _LATIN_INITIALS_KO[initial]
-
-
-def _title_word_after(text: str, end: int) -> str | None:
-    """The person's title right after a name, past an age or affiliation in brackets
-    (이재용 회장은, 김철수(45)씨는), if one is there."""
-    rest = _BRACKETED_AFTER_NAME.sub("", text[end : end + 24], count=1)
-    for title in PERSON_TITLES_KO:
-        if rest.startswith(title):
-            return title
-    return None
 
 
 def _keep_korean(candidate: _Candidate) -> bool:
