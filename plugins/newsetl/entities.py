@@ -579,6 +579,7 @@ def _place_chain(name: str, gazetteer: Gazetteer) -> GazetteerEntry | None:
 # --- English --------------------------------------------------------------------------------
 
 _WORD_EN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9&\-]|(?!['’]s\b)['’.](?=[A-Za-z0-9]))*\.?")
+_ROLES_EN = frozenset({"mvp", "ceo", "cfo", "cto", "coo"})
 _SCORE_EN = re.compile(r"\d{1,3}[-–]\d{1,3}[.,;]?")
 _CONNECTORS_EN = frozenset(
     {"of", "and", "the", "for", "de", "du", "van", "von", "der", "la", "le", "di", "da", "bin", "&"}
@@ -1340,6 +1341,41 @@ def _spelled_alike(hangul: str, latin: str) -> bool:
     return latin[0].lower() in _LATIN_INITIALS_KO[initial]
 
 
+# How Korean news in English spells the commonest surnames (Lee, Park, Choi: not RR's I,
+# Bak, Choe), in the order of SURNAMES_KO.
+_SURNAMES_LATIN = dict(
+    zip(
+        "김이박최정강조윤장임한오서신권황안송홍전고문손양배백허유남심노하곽성차주우구민진나",
+        """Kim Lee Park Choi Jung Kang Cho Yoon Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song
+        Hong Jeon Ko Moon Son Yang Bae Baek Heo Yoo Nam Shim Roh Ha Kwak Sung Cha Joo Woo
+        Koo Min Jin Na""".split(),
+        strict=True,
+    )
+)
+# Revised Romanization of a syllable's first consonant, vowel and last consonant.
+_RR_INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_RR_VOWELS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_RR_FINALS = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
+
+
+def _romanized_name(name: str) -> str | None:
+    """A Korean person's name of three syllables as English-language news spells it: the
+    surname as usual (이 Lee, 박 Park), the given name in Revised Romanization with a hyphen
+    (강태민 → Kang Tae-min). An unknown person is keyed by it, so the Korean and the English
+    stories about them meet. None for other names. (The romanisers on PyPI are GPL or carry
+    no licence; the tables are short.)"""
+    if len(name) != 3 or not _hangul_only(name) or name[0] not in _SURNAMES_LATIN:
+        return None
+    syllables = []
+    for ch in name[1:]:
+        code = ord(ch) - 0xAC00
+        initial, vowel, final = code // 588, code % 588 // 28, code % 28
+        syllables.append(
+            (_RR_INITIALS[initial] + _RR_VOWELS[vowel] + _RR_FINALS[final]).replace("-", "")
+        )
+    return f"{_SURNAMES_LATIN[name[0]]} {'-'.join(syllables).capitalize()}"
+
+
 def _keep_korean(candidate: _Candidate) -> bool:
     """Drop bare surnames, relation compounds and unknown Latin acronyms."""
     if candidate.entry is not None:
@@ -1768,10 +1804,12 @@ def _with_tagged_english(
             )
         ):
             words = words[1:]
-        # Nor a connector or a score at its end (the KIA Tigers 5-3).
+        # Nor a connector, a score or a role at its end (the KIA Tigers 5-3, the KBO MVP,
+        # Samsung CEO).
         while words and (
-            text[start + words[-1][0] : start + words[-1][1]] in _CONNECTORS_EN
-            or _SCORE_EN.fullmatch(text[start + words[-1][0] : start + words[-1][1]])
+            (last := text[start + words[-1][0] : start + words[-1][1]]) in _CONNECTORS_EN
+            or _SCORE_EN.fullmatch(last)
+            or (len(words) > 1 and last.casefold() in _ROLES_EN)
         ):
             words = words[:-1]
         # No title in a person's name (President, Prime Minister, Mr.).
@@ -1890,7 +1928,7 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
             entity_type = chosen.entity_type
             if entity_type == "OTHER" and person_votes[normalize_key(chosen.name)]:
                 entity_type = "PERSON"
-            key = entity_key(chosen.name, entity_type)
+            key = entity_key(_romanized_name(chosen.name) or chosen.name, entity_type)
         if target is None and c.honorific and len(_parts(c.name)) == 1:
             continue
         mentions.append(Mention(c.name, entity_type, c.start, key))

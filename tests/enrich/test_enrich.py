@@ -273,3 +273,31 @@ def test_a_surname_and_title_counts_for_the_person_but_is_no_alias() -> None:
     assert rhee["aliases"][0].to_list() == ["Rhee Chang Yong", "이창용"]
     united_states = enriched.entities.filter(pl.col("entity_id") == "loc:country-us")
     assert "미" not in united_states["aliases"][0].to_list()
+
+
+def test_an_unknown_korean_person_is_one_entity_in_both_languages() -> None:
+    enriched = enrich_articles(
+        articles(
+            {
+                "article_id": "ko-mvp",
+                "title": "한화 강태민, 생애 첫 MVP",
+                "body": "한화 이글스 내야수 강태민이 최우수선수에 뽑혔다. 강태민은 41홈런을 쳤다.",
+                "language": "ko",
+                "author": None,
+            },
+            {
+                "article_id": "en-mvp",
+                "title": "Hanwha's Kang Tae-min named MVP",
+                "body": "Hanwha Eagles infielder Kang Tae-min was named the league's MVP.",
+                "language": "en",
+                "author": None,
+            },
+        ),
+        workers=1,
+    )
+    kang = entity_key("Kang Tae-min", "PERSON")
+    row = enriched.entities.filter(pl.col("entity_id") == kang)
+    assert row.select("name", "entity_type").row(0) == ("Kang Tae-min", "PERSON")
+    assert row["aliases"][0].to_list() == ["강태민"]
+    linked = enriched.article_entities.filter(pl.col("entity_id") == kang)
+    assert sorted(linked["article_id"].to_list()) == ["en-mvp", "ko-mvp"]

@@ -89,7 +89,7 @@ def test_a_surname_and_title_is_the_person_named_before() -> None:
         "ko",
         load_gazetteer(),
     )
-    kim, kim_professor = entity_key("김철수", "PERSON"), entity_key("김영희", "PERSON")
+    kim, kim_professor = entity_key("Kim Cheol-su", "PERSON"), entity_key("Kim Yeong-hui", "PERSON")
     assert keyed(found) == [
         ("이", "PERSON", "person:lee-jae-yong"),  # the headline's, named in the story
         ("이재용", "PERSON", "person:lee-jae-yong"),
@@ -103,18 +103,49 @@ def test_a_surname_and_title_is_the_person_named_before() -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "expected"),
+    ("body", "expected", "keyed_as"),
     [
-        pytest.param("김철수 대표는 말했다.", ("김철수", "PERSON"), id="person-by-title"),
-        pytest.param("한빛전자는 신제품을 냈다.", ("한빛전자", "ORG"), id="org-by-suffix"),
-        pytest.param("새빛군은 축제를 열었다.", ("새빛군", "LOCATION"), id="location-by-suffix"),
-        pytest.param("닌텐도는 게임기를 내놓았다.", ("닌텐도", "ORG"), id="company-ending-in-do"),
+        # A Korean person is keyed as English-language news spells them (see below).
+        pytest.param(
+            "김철수 대표는 말했다.", ("김철수", "PERSON"), "Kim Cheol-su", id="person-by-title"
+        ),
+        pytest.param(
+            "한빛전자는 신제품을 냈다.", ("한빛전자", "ORG"), "한빛전자", id="org-by-suffix"
+        ),
+        pytest.param(
+            "새빛군은 축제를 열었다.", ("새빛군", "LOCATION"), "새빛군", id="location-by-suffix"
+        ),
+        pytest.param(
+            "닌텐도는 게임기를 내놓았다.", ("닌텐도", "ORG"), "닌텐도", id="company-ending-in-do"
+        ),
     ],
 )
-def test_unknown_korean_names_are_typed_by_context(body: str, expected: tuple[str, str]) -> None:
+def test_unknown_korean_names_are_typed_by_context(
+    body: str, expected: tuple[str, str], keyed_as: str
+) -> None:
     found = find_mentions(None, body, "ko", load_gazetteer())
     assert names(found) == [expected]
-    assert found[0].entity_key == entity_key(*expected)
+    assert found[0].entity_key == entity_key(keyed_as, expected[1])
+
+
+@pytest.mark.parametrize(
+    ("korean", "english"),
+    [
+        ("강태민", "Kang Tae-min"),
+        ("박서율", "Park Seo-yul"),
+        ("이하은", "Lee Ha-eun"),
+        ("최준혁", "Choi Jun-hyeok"),
+        ("정예린", "Jung Ye-rin"),
+    ],
+)
+def test_an_unknown_korean_person_and_their_english_spelling_are_one_entity(
+    korean: str, english: str
+) -> None:
+    gazetteer = load_gazetteer()
+    ko = find_mentions(None, f"{korean} 선수는 결승골을 넣었다.", "ko", gazetteer)
+    en = find_mentions(None, f"Striker {english} scored the winner.", "en", gazetteer)
+    assert keyed(ko) == [(korean, "PERSON", entity_key(english, "PERSON"))]
+    assert keyed(en) == [(english, "PERSON", entity_key(english, "PERSON"))]
 
 
 def test_korean_dateline_and_byline_are_not_mentions() -> None:
@@ -690,3 +721,18 @@ def test_an_owner_named_alone_is_its_team_on_a_page_that_names_the_team(
     title: str, body: str, language: str, expected: list[tuple[str, str, str]]
 ) -> None:
     assert keyed(find_mentions(title, body, language, load_gazetteer())) == expected
+
+
+def test_english_tagged_spans_leave_out_scores_and_roles() -> None:
+    text = "The KIA Tigers 5-3 win made Kim the KBO MVP, said Samsung CEO Lee."
+    spans = [
+        (text.index("KIA"), text.index(" win"), "ORG"),
+        (text.index("KBO"), text.index(","), "ORG"),
+        (text.index("Samsung"), text.index(" Lee"), "ORG"),
+    ]
+    found = entities._with_tagged_english(text, [], spans, load_gazetteer())
+    assert [(c.name, c.entity_type, c.entry and c.entry.entity_id) for c in found] == [
+        ("KIA Tigers", "ORG", "org:kia-tigers"),
+        ("KBO", "ORG", "org:kbo-league"),
+        ("Samsung", "ORG", "org:samsung-electronics"),
+    ]
