@@ -218,9 +218,45 @@ def test_english_mentions_with_titles_suffixes_and_sentence_openers() -> None:
             ],
             id="made-in-a-country-is-the-country",
         ),
+        # On a page that names a team after its owner, the owner's name alone is the team.
+        pytest.param(
+            "",
+            "한화 이글스가 KIA 타이거즈를 꺾었다. 한화는 3연승을 달렸고 KIA는 2위로 내려갔다. "
+            "한화그룹은 축하 메시지를 냈다.",
+            "ko",
+            [
+                ("한화 이글스", "ORG", "org:hanwha-eagles"),
+                ("KIA 타이거즈", "ORG", "org:kia-tigers"),
+                ("한화", "ORG", "org:hanwha-eagles"),
+                ("KIA", "ORG", "org:kia-tigers"),
+                ("한화그룹", "ORG", "org:hanwha-group"),
+            ],
+            id="korean-sports-page",
+        ),
+        pytest.param(
+            "",
+            "The Hanwha Eagles beat the KIA Tigers 5-3. Hanwha has won three in a row.",
+            "en",
+            [
+                ("Hanwha Eagles", "ORG", "org:hanwha-eagles"),
+                ("KIA Tigers", "ORG", "org:kia-tigers"),
+                ("Hanwha", "ORG", "org:hanwha-eagles"),
+            ],
+            id="english-sports-page",
+        ),
+        pytest.param(
+            "",
+            "한화는 방위산업 수출을 늘린다. 한화에어로스페이스가 계약을 따냈다.",
+            "ko",
+            [
+                ("한화", "ORG", "org:hanwha-group"),
+                ("한화에어로스페이스", "ORG", "org:hanwha-aerospace"),
+            ],
+            id="no-team-no-move",
+        ),
     ],
 )
-def test_known_products_events_and_countries_keep_their_entity(
+def test_known_products_events_countries_and_teams_keep_their_entity(
     title: str, body: str, language: str, expected: list[tuple[str, str, str]]
 ) -> None:
     assert keyed(find_mentions(title, body, language, load_gazetteer())) == expected
@@ -675,52 +711,6 @@ def test_a_name_and_its_bracketed_spelling_are_one_entity() -> None:
         ("리사", "PERSON", entity_key("LISA", "PERSON")),
         ("LISA", "PERSON", entity_key("LISA", "PERSON")),
     ]
-
-
-@pytest.mark.parametrize(
-    ("title", "body", "language", "expected"),
-    [
-        pytest.param(
-            "",
-            "한화 이글스가 KIA 타이거즈를 꺾었다. 한화는 3연승을 달렸고 KIA는 2위로 내려갔다. "
-            "한화그룹은 축하 메시지를 냈다.",
-            "ko",
-            [
-                ("한화 이글스", "ORG", "org:hanwha-eagles"),
-                ("KIA 타이거즈", "ORG", "org:kia-tigers"),
-                ("한화", "ORG", "org:hanwha-eagles"),
-                ("KIA", "ORG", "org:kia-tigers"),
-                ("한화그룹", "ORG", "org:hanwha-group"),
-            ],
-            id="korean-sports-page",
-        ),
-        pytest.param(
-            "",
-            "The Hanwha Eagles beat the KIA Tigers 5-3. Hanwha has won three in a row.",
-            "en",
-            [
-                ("Hanwha Eagles", "ORG", "org:hanwha-eagles"),
-                ("KIA Tigers", "ORG", "org:kia-tigers"),
-                ("Hanwha", "ORG", "org:hanwha-eagles"),
-            ],
-            id="english-sports-page",
-        ),
-        pytest.param(
-            "",
-            "한화는 방위산업 수출을 늘린다. 한화에어로스페이스가 계약을 따냈다.",
-            "ko",
-            [
-                ("한화", "ORG", "org:hanwha-group"),
-                ("한화에어로스페이스", "ORG", "org:hanwha-aerospace"),
-            ],
-            id="no-team-no-move",
-        ),
-    ],
-)
-def test_an_owner_named_alone_is_its_team_on_a_page_that_names_the_team(
-    title: str, body: str, language: str, expected: list[tuple[str, str, str]]
-) -> None:
-    assert keyed(find_mentions(title, body, language, load_gazetteer())) == expected
 
 
 def test_english_tagged_spans_leave_out_scores_and_roles() -> None:
