@@ -1376,6 +1376,48 @@ def _romanized_name(name: str) -> str | None:
     return f"{_SURNAMES_LATIN[name[0]]} {'-'.join(syllables).capitalize()}"
 
 
+# Other spellings of those surnames in English-language text, to the usual one.
+_SURNAME_VARIANTS = {
+    **{latin.casefold(): latin for latin in _SURNAMES_LATIN.values()},
+    **dict.fromkeys(("yi", "rhee", "ri"), "Lee"),
+    **dict.fromkeys(("jeong", "chung", "cheong"), "Jung"),
+    **dict.fromkeys(("pak", "bak"), "Park"),
+    "choe": "Choi",
+    "gang": "Kang",
+    "jo": "Cho",
+    "yun": "Yoon",
+    "im": "Lim",
+    **dict.fromkeys(("yu", "you"), "Yoo"),
+    **dict.fromkeys(("noh", "no"), "Roh"),
+    "an": "Ahn",
+    "gwon": "Kwon",
+    "go": "Ko",
+    "mun": "Moon",
+    "seong": "Sung",
+    "ju": "Joo",
+    "gu": "Koo",
+    "sin": "Shin",
+    "sim": "Shim",
+    **dict.fromkeys(("hur", "huh"), "Heo"),
+    "gwak": "Kwak",
+}
+
+
+def _person_key_name(name: str, entity_type: str) -> str:
+    """The spelling an unknown person is keyed by: a Korean name as English-language news
+    spells it (강태민 → Kang Tae-min), and a name in that shape with the usual surname and
+    the given name run together (Kang Tae-min, Kang Taemin and Gang Tae Min are one key)."""
+    if entity_type != "PERSON":
+        return name
+    latin = _romanized_name(name) or name
+    words = latin.split()
+    surname = _SURNAME_VARIANTS.get(words[0].casefold()) if 2 <= len(words) <= 3 else None
+    given = "".join(words[1:]).replace("-", "")
+    if surname is None or not given.isascii() or not given.isalpha():
+        return name
+    return f"{surname} {given.capitalize()}"
+
+
 def _keep_korean(candidate: _Candidate) -> bool:
     """Drop bare surnames, relation compounds and unknown Latin acronyms."""
     if candidate.entry is not None:
@@ -1928,7 +1970,7 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
             entity_type = chosen.entity_type
             if entity_type == "OTHER" and person_votes[normalize_key(chosen.name)]:
                 entity_type = "PERSON"
-            key = entity_key(_romanized_name(chosen.name) or chosen.name, entity_type)
+            key = entity_key(_person_key_name(chosen.name, entity_type), entity_type)
         if target is None and c.honorific and len(_parts(c.name)) == 1:
             continue
         mentions.append(Mention(c.name, entity_type, c.start, key))

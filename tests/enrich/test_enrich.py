@@ -295,7 +295,7 @@ def test_an_unknown_korean_person_is_one_entity_in_both_languages() -> None:
         ),
         workers=1,
     )
-    kang = entity_key("Kang Tae-min", "PERSON")
+    kang = entity_key("Kang Taemin", "PERSON")  # the surname and the given name run together
     row = enriched.entities.filter(pl.col("entity_id") == kang)
     assert row.select("name", "entity_type").row(0) == ("Kang Tae-min", "PERSON")
     assert row["aliases"][0].to_list() == ["강태민"]

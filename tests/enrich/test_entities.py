@@ -89,7 +89,7 @@ def test_a_surname_and_title_is_the_person_named_before() -> None:
         "ko",
         load_gazetteer(),
     )
-    kim, kim_professor = entity_key("Kim Cheol-su", "PERSON"), entity_key("Kim Yeong-hui", "PERSON")
+    kim, kim_professor = entity_key("Kim Cheolsu", "PERSON"), entity_key("Kim Yeonghui", "PERSON")
     assert keyed(found) == [
         ("이", "PERSON", "person:lee-jae-yong"),  # the headline's, named in the story
         ("이재용", "PERSON", "person:lee-jae-yong"),
@@ -107,7 +107,7 @@ def test_a_surname_and_title_is_the_person_named_before() -> None:
     [
         # A Korean person is keyed as English-language news spells them (see below).
         pytest.param(
-            "김철수 대표는 말했다.", ("김철수", "PERSON"), "Kim Cheol-su", id="person-by-title"
+            "김철수 대표는 말했다.", ("김철수", "PERSON"), "Kim Cheolsu", id="person-by-title"
         ),
         pytest.param(
             "한빛전자는 신제품을 냈다.", ("한빛전자", "ORG"), "한빛전자", id="org-by-suffix"
@@ -132,10 +132,11 @@ def test_unknown_korean_names_are_typed_by_context(
     ("korean", "english"),
     [
         ("강태민", "Kang Tae-min"),
+        ("강태민", "Kang Taemin"),
         ("박서율", "Park Seo-yul"),
-        ("이하은", "Lee Ha-eun"),
-        ("최준혁", "Choi Jun-hyeok"),
-        ("정예린", "Jung Ye-rin"),
+        ("이하은", "Yi Ha-eun"),
+        ("최준혁", "Choe Jun-hyeok"),
+        ("정예린", "Jeong Ye-rin"),
     ],
 )
 def test_an_unknown_korean_person_and_their_english_spelling_are_one_entity(
@@ -144,8 +145,14 @@ def test_an_unknown_korean_person_and_their_english_spelling_are_one_entity(
     gazetteer = load_gazetteer()
     ko = find_mentions(None, f"{korean} 선수는 결승골을 넣었다.", "ko", gazetteer)
     en = find_mentions(None, f"Striker {english} scored the winner.", "en", gazetteer)
-    assert keyed(ko) == [(korean, "PERSON", entity_key(english, "PERSON"))]
-    assert keyed(en) == [(english, "PERSON", entity_key(english, "PERSON"))]
+    assert names(ko) == [(korean, "PERSON")]
+    assert names(en) == [(english, "PERSON")]
+    assert ko[0].entity_key == en[0].entity_key
+
+
+def test_other_unknown_people_keep_their_own_spelling_as_key() -> None:
+    found = find_mentions(None, "Striker Mateo Alvarez scored the winner.", "en", load_gazetteer())
+    assert keyed(found) == [("Mateo Alvarez", "PERSON", entity_key("Mateo Alvarez", "PERSON"))]
 
 
 def test_korean_dateline_and_byline_are_not_mentions() -> None:
