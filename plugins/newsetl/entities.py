@@ -2070,7 +2070,13 @@ def mentions_in(
             mended.extend(fixed if isinstance(fixed, list) else [fixed] if fixed else [])
         candidates = _one_type_per_name([c for c in mended if _keep_korean(c)], title_end)
         candidates = sorted(
-            candidates + _surname_short_forms(text, title_end, tokens or (), candidates),
+            candidates
+            + _surname_short_forms(
+                text,
+                title_end,
+                tokens or (),
+                [c for c in candidates if not _overlaps(c.start, c.end, masks)],
+            ),
             key=lambda c: c.start,
         )
         candidates = _bracketed_aliases(text, candidates)
