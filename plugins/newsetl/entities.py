@@ -25,6 +25,7 @@ from typing import Any
 import regex
 
 from newsetl.gazetteer import Gazetteer, GazetteerEntry, has_hangul, normalize_key
+from newsetl.romanization import SURNAMES_LATIN, person_key_name, spelled_alike
 from newsetl.tagger import tag_entities
 from newsetl.tagger_en import tag_english
 
@@ -183,9 +184,7 @@ ORG_SUFFIXES_KO = (
 ORG_SUFFIXES_KO_WEAK = ("부", "청", "처", "당", "원", "사")
 LOCATION_SUFFIXES_KO = ("시", "도", "군", "구", "주", "읍", "면", "동", "항", "섬", "강", "산")
 # The commonest Korean surnames: a three-syllable proper noun starting with one is a name.
-SURNAMES_KO = frozenset(
-    "김이박최정강조윤장임한오서신권황안송홍전고문손양배백허유남심노하곽성차주우구민진나"
-)
+SURNAMES_KO = frozenset(SURNAMES_LATIN)
 # Proper nouns Kiwi finds that name no single entity (관계 compounds such as 여야 "ruling and
 # opposition parties"; 한미 and 남북 are read as their countries, by _country_letters).
 _STOP_KO = frozenset(
@@ -1297,7 +1296,7 @@ def _bracketed_aliases(text: str, candidates: list[_Candidate]) -> list[_Candida
             continue
         hangul, spelling = (c, other) if has_hangul(c.name) else (other, c)
         if spelling.name.isascii():
-            if not _spelled_alike(hangul.name, spelling.name):
+            if not spelled_alike(hangul.name, spelling.name):
                 continue
         elif len({c.entity_type, other.entity_type} - {"OTHER"}) > 1:
             continue
@@ -1322,100 +1321,6 @@ def _bracketed_aliases(text: str, candidates: list[_Candidate]) -> list[_Candida
                 c = replace(c, stands_for=replace(c, name=name, entity_type=kind))
         out.append(c)
     return out
-
-
-# Latin letters that can start the spelling of a Hangul syllable, by its first consonant
-# (ㄱ ㄲ ㄴ ㄷ ㄸ ㄹ ㅁ ㅂ ㅃ ㅅ ㅆ ㅇ ㅈ ㅉ ㅊ ㅋ ㅌ ㅍ ㅎ; ㅇ is silent, so a vowel, w or y).
-_LATIN_INITIALS_KO = (
-    "gkcqx gkcqx n dt dt rl m bpv bpv scxz scxz aeiouwyh jgzc jgzc ctj kcq t pf hwf"
-).split()
-
-
-def _spelled_alike(hangul: str, latin: str) -> bool:
-    """Whether a Latin word can spell a Hangul name, by its first letter (리사: LISA, not
-    BLACKPINK)."""
-    first = hangul[:1]
-    if not ("\uac00" <= first <= "\ud7a3") or not latin[:1].isalpha():
-        return False
-    initial = (ord(first) - 0xAC00) // 588
-    return latin[0].lower() in _LATIN_INITIALS_KO[initial]
-
-
-# How Korean news in English spells the commonest surnames (Lee, Park, Choi: not RR's I,
-# Bak, Choe), in the order of SURNAMES_KO.
-_SURNAMES_LATIN = dict(
-    zip(
-        "김이박최정강조윤장임한오서신권황안송홍전고문손양배백허유남심노하곽성차주우구민진나",
-        """Kim Lee Park Choi Jung Kang Cho Yoon Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song
-        Hong Jeon Ko Moon Son Yang Bae Baek Heo Yoo Nam Shim Roh Ha Kwak Sung Cha Joo Woo
-        Koo Min Jin Na""".split(),
-        strict=True,
-    )
-)
-# Revised Romanization of a syllable's first consonant, vowel and last consonant.
-_RR_INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
-_RR_VOWELS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
-_RR_FINALS = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
-
-
-def _romanized_name(name: str) -> str | None:
-    """A Korean person's name of three syllables as English-language news spells it: the
-    surname as usual (이 Lee, 박 Park), the given name in Revised Romanization with a hyphen
-    (강태민 → Kang Tae-min). An unknown person is keyed by it, so the Korean and the English
-    stories about them meet. None for other names. (The romanisers on PyPI are GPL or carry
-    no licence; the tables are short.)"""
-    if len(name) != 3 or not _hangul_only(name) or name[0] not in _SURNAMES_LATIN:
-        return None
-    syllables = []
-    for ch in name[1:]:
-        code = ord(ch) - 0xAC00
-        initial, vowel, final = code // 588, code % 588 // 28, code % 28
-        syllables.append(
-            (_RR_INITIALS[initial] + _RR_VOWELS[vowel] + _RR_FINALS[final]).replace("-", "")
-        )
-    return f"{_SURNAMES_LATIN[name[0]]} {'-'.join(syllables).capitalize()}"
-
-
-# Other spellings of those surnames in English-language text, to the usual one.
-_SURNAME_VARIANTS = {
-    **{latin.casefold(): latin for latin in _SURNAMES_LATIN.values()},
-    **dict.fromkeys(("yi", "rhee", "ri"), "Lee"),
-    **dict.fromkeys(("jeong", "chung", "cheong"), "Jung"),
-    **dict.fromkeys(("pak", "bak"), "Park"),
-    "choe": "Choi",
-    "gang": "Kang",
-    "jo": "Cho",
-    "yun": "Yoon",
-    "im": "Lim",
-    **dict.fromkeys(("yu", "you"), "Yoo"),
-    **dict.fromkeys(("noh", "no"), "Roh"),
-    "an": "Ahn",
-    "gwon": "Kwon",
-    "go": "Ko",
-    "mun": "Moon",
-    "seong": "Sung",
-    "ju": "Joo",
-    "gu": "Koo",
-    "sin": "Shin",
-    "sim": "Shim",
-    **dict.fromkeys(("hur", "huh"), "Heo"),
-    "gwak": "Kwak",
-}
-
-
-def _person_key_name(name: str, entity_type: str) -> str:
-    """The spelling an unknown person is keyed by: a Korean name as English-language news
-    spells it (강태민 → Kang Tae-min), and a name in that shape with the usual surname and
-    the given name run together (Kang Tae-min, Kang Taemin and Gang Tae Min are one key)."""
-    if entity_type != "PERSON":
-        return name
-    latin = _romanized_name(name) or name
-    words = latin.split()
-    surname = _SURNAME_VARIANTS.get(words[0].casefold()) if 2 <= len(words) <= 3 else None
-    given = "".join(words[1:]).replace("-", "")
-    if surname is None or not given.isascii() or not given.isalpha():
-        return name
-    return f"{surname} {given.capitalize()}"
 
 
 def _keep_korean(candidate: _Candidate) -> bool:
@@ -1970,7 +1875,7 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
             entity_type = chosen.entity_type
             if entity_type == "OTHER" and person_votes[normalize_key(chosen.name)]:
                 entity_type = "PERSON"
-            key = entity_key(_person_key_name(chosen.name, entity_type), entity_type)
+            key = entity_key(person_key_name(chosen.name, entity_type), entity_type)
         if target is None and c.honorific and len(_parts(c.name)) == 1:
             continue
         mentions.append(Mention(c.name, entity_type, c.start, key))
