@@ -7,6 +7,11 @@ give unknown names a type. English text is matched against the gazetteer word by
 the remaining capitalised sequences are typed by titles, corporate suffixes and context; a CRF
 over the capitalised runs (newsetl.tagger_en, trained on GUM news) reads those candidates as
 features and decides the names, with gazetteer products, events and longer spellings kept.
+Within an article, a short form counts for the entity it stands for: a surname and title
+(이 회장) for the person named before, a syllable of a country compound (한미) for its
+country, an owner's name for its team on a page that names the team, a name for its own
+spelling in brackets (노바웨이브(NOVAWAVE)); unknown people are keyed as newsetl.romanization
+spells them, so one person is one entity in Korean and English stories.
 """
 
 from __future__ import annotations
