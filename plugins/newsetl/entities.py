@@ -143,8 +143,8 @@ PERSON_TITLES_KO = tuple(
         reverse=True,
     )
 )
-# The titles Kiwi reads as one word, for the surname-and-title short form (이 회장).
-_PERSON_TITLE_WORDS_KO = frozenset(t for t in PERSON_TITLES_KO if " " not in t)
+# The titles Kiwi reads as one word: the tagger's title feature and the short form 이 회장.
+PERSON_TITLE_WORDS_KO = frozenset(t for t in PERSON_TITLES_KO if " " not in t)
 # Words that may stand between a name and its title: 전 대통령, 현 회장, 신임 사장.
 _TITLE_LEADS_KO = ("전 ", "현 ", "신임 ", "당시 ", "前 ")
 # Multi-syllable endings that make a name an organisation whatever follows it.
@@ -1245,7 +1245,7 @@ def _surname_short_forms(
             token.tag == "NNP"
             and token.len == 1
             and token.form in SURNAMES_KO
-            and title.form in _PERSON_TITLE_WORDS_KO
+            and title.form in PERSON_TITLE_WORDS_KO
             and title.start - (token.start + 1) <= 1
         ):
             continue

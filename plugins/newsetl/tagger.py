@@ -197,7 +197,7 @@ def _cues() -> _Cues:
     from newsetl import entities
 
     return _Cues(
-        titles=frozenset(t for t in entities.PERSON_TITLES_KO if " " not in t),
+        titles=entities.PERSON_TITLE_WORDS_KO,
         org_suffixes=entities.ORG_SUFFIXES_KO,
         weak_org_suffixes=entities.ORG_SUFFIXES_KO_WEAK,
         place_suffixes=entities.LOCATION_SUFFIXES_KO,
