@@ -483,6 +483,13 @@ def _korean_cleaned(
             or (
                 (entry := gazetteer.lookup(words[0], exact=True)) is not None
                 and entry.entity_type in ("ORG", "LOCATION")
+                # ... before a role, another known name or a Korean name (한화 강태민), not
+                # before the rest of a foreign name (반 페르시, 멤피스 데파이: van, Memphis).
+                and (
+                    words[1] in _ROLE_WORDS_KO
+                    or gazetteer.lookup(words[1], exact=True) is not None
+                    or _korean_name_shape(words[1])
+                )
             )
         ):
             words = words[1:]
@@ -566,6 +573,11 @@ def _korean_cleaned(
         if place is not None:
             return replace(candidate, entry=place)
     return candidate
+
+
+def _korean_name_shape(word: str) -> bool:
+    """Two to four Hangul syllables starting with a common surname (강태민, 이재용)."""
+    return 2 <= len(word) <= 4 and _hangul_only(word) and word[0] in SURNAMES_KO
 
 
 def _place_chain(name: str, gazetteer: Gazetteer) -> GazetteerEntry | None:

@@ -484,6 +484,13 @@ def _tagged(text: str, name: str, kind: str) -> "entities._Candidate":
             id="team-before-a-name",
         ),
         pytest.param(
+            "후반 27분 반 페르시는 슈팅을 놓쳤고, 멤피스 데파이가 교체 투입됐다.",
+            "반 페르시",
+            "PERSON",
+            ("반 페르시", "PERSON"),
+            id="a-place-name-that-starts-a-foreign-name",  # 반: Van, Turkey
+        ),
+        pytest.param(
             "홍명보호, 파라과이 2-0 꺾고 올해 마무리",
             "홍명보호",
             "PERSON",
