@@ -194,20 +194,8 @@ SURNAMES_KO = frozenset(SURNAMES_LATIN)
 # opposition parties"; 한미 and 남북 are read as their countries, by _country_letters).
 _STOP_KO = frozenset(
     {
-        "한미",
-        "한중",
-        "한일",
-        "미중",
-        "북미",
-        "남북",
-        "한미일",
         "여야",
         "당정",
-        "북중",
-        "북러",
-        "미일",
-        "중일",
-        "한러",
         "국내",
         "해외",
         "서방",
@@ -1243,11 +1231,7 @@ def _surname_short_forms(
     whose title was the same, if any); in the headline, which names people before the story
     does, of the first such person in the story. A surname with no such person (김 사장,
     박모씨) stays out, as a bare surname names no one."""
-    people = [
-        c
-        for c in candidates
-        if c.entity_type == "PERSON" and 2 <= len(c.name) <= 4 and _hangul_only(c.name)
-    ]
+    people = [c for c in candidates if c.entity_type == "PERSON" and _korean_name_shape(c.name)]
     if not people:
         return []
     found: list[_Candidate] = []
