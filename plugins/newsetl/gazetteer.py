@@ -1,10 +1,11 @@
 """The gazetteer: known people, organisations, places, products and events in Korean and English.
 
-Entries come from ``config/gazetteer.yaml`` and the files it includes (products and
-events), for countries from pycountry's ISO 3166 names and their Korean translations, and
-for other places from ``config/places.tsv`` (GeoNames: South Korea's cities and counties and
-the world's large cities with their Hangul names). Any spelling of an entry (its name or an
-alias) finds it: Latin script ignores case, Hangul ignores spaces (마크 저커버그 = 마크저커버그).
+Entries come from ``config/gazetteer.yaml`` and the files it includes (products, events
+and the Korean places GeoNames spells only in Latin), for countries from pycountry's ISO
+3166 names and their Korean translations, and for other places from ``config/places.tsv``
+(GeoNames: South Korea's cities and counties and the world's large cities with their Hangul
+names). Any spelling of an entry (its name or an alias) finds it: Latin script ignores
+case, Hangul ignores spaces (마크 저커버그 = 마크저커버그).
 """
 
 from __future__ import annotations
