@@ -453,6 +453,18 @@ def _korean_cleaned(
     if not candidate.tagged or candidate.entry is not None:
         return candidate
     name, kind = candidate.name, candidate.entity_type
+    # Made in a country is the country, whatever the tagger took the words for (한국산 자동차
+    # → 한국), as KLUE marks 미국인.
+    head = name.split()[0]
+    country = gazetteer.lookup(head[:-1], exact=True) if head.endswith("산") else None
+    if country is not None and country.is_country:
+        return replace(
+            candidate,
+            end=candidate.start + len(head) - 1,
+            name=head[:-1],
+            entity_type="LOCATION",
+            entry=country,
+        )
     if kind == "PERSON":
         # A surname Kiwi cut off as a word of its own (강+태민은 at a sentence's start).
         before = _token_at(tokens, candidate.start - 1)
@@ -541,13 +553,6 @@ def _korean_cleaned(
         if place is not None:
             return replace(candidate, entity_type="LOCATION", entry=place)
     elif kind == "LOCATION":
-        # Made in a country is the country (한국산 자동차 → 한국), as KLUE marks 미국인.
-        head = name.split()[0]
-        country = gazetteer.lookup(head[:-1], exact=True) if head.endswith("산") else None
-        if country is not None and country.is_country:
-            return replace(
-                candidate, end=candidate.start + len(head) - 1, name=head[:-1], entry=country
-            )
         # A known body before a known place: two names (SK하이닉스 청주).
         pair = _known_pair(candidate, gazetteer, lambda e: e.entity_type == "ORG")
         if pair:

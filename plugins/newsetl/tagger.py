@@ -2,9 +2,10 @@
 
 Each morpheme gets a BIOES label (PERSON, ORG, LOCATION) from features of itself and its
 neighbours: form, part-of-speech tag, first and last syllables, spacing, character classes,
-its word (eojeol) without particles and the words either side, whether a gazetteer spelling
-or a name of the name lexicon (``models/names-ko.tsv``, about 17,800 people, bodies and
-places with their types) starts or continues there, and the titles, suffixes and surnames
+its word (eojeol) without particles, that word's first and last two syllables and the words
+either side, the verb that follows it in its sentence, whether a gazetteer spelling or a
+name of the name lexicon (``models/names-ko.tsv``, about 34,700 people, bodies and places
+with their types) starts or continues there, and the titles, suffixes and surnames
 that newsetl.entities lists for its rules (one copy of each list; the suffixes read on the
 morpheme and on its word), and the morphemes nearest it in Kiwi's own embeddings
 (``models/neighbours-ko.tsv``). The model (``models/ner-ko.crfsuite``) is trained by
@@ -290,16 +291,20 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
                 "pw=" + (stems[word - 1] if word > 0 else "^"),
                 "nw=" + (forms[bounds[word + 1]] if word + 1 < len(stems) else "$"),
                 *_word_suffixes(stem, cues),
+                *(("ep2=" + stem[:2], "es2=" + stem[-2:]) if len(stem) > 2 else ()),
             ]
         )
     word_of = [0] * n
     for word, (first, after) in enumerate(itertools.pairwise(bounds)):
         for k in range(first, after):
             word_of[k] = word
+    preds = _predicates_after(text, forms, tags, spans)
     out: list[list[str]] = []
     for i in range(n):
         form, tag = forms[i], tags[i]
         features = [*_form_features(form, tag), closers[i], *word_features[word_of[i]]]
+        if marks[i] or tag == "NNP":
+            features.append("pred=" + preds[i])
         if spaced[i]:
             features.append("sp")
         if i + 1 == n or spaced[i + 1]:
@@ -357,6 +362,28 @@ def token_features(text: str, tokens: Sequence[Any], gazetteer: Gazetteer) -> li
         if i + 1 < n and near[i + 1]:
             features.append("+1" + near[i + 1][0])
         out.append(features)
+    return out
+
+
+def _predicates_after(
+    text: str, forms: Sequence[str], tags: Sequence[str], spans: Sequence[tuple[int, int]]
+) -> list[str]:
+    """Per morpheme: the first verb or adjective after it in its sentence (a noun made a verb
+    by 하다 counts as its noun), "$" where none follows. What a name does tells a country or
+    city that acts (ORG in KLUE: 북한이 발사했다) from one that is a place, and a body from a
+    person. Cross-validated typed F1 0.7644 → 0.7669, with the word affixes (ep2, es2) 0.7623
+    → 0.7644."""
+    n = len(forms)
+    out = [""] * n
+    after = "$"
+    for i in range(n - 1, -1, -1):
+        if i + 1 < n and "\n" in text[spans[i][1] : spans[i + 1][0]]:
+            after = "$"
+        out[i] = after
+        if tags[i] == "SF":
+            after = "$"
+        elif tags[i] in ("VV", "VA") or (tags[i] == "NNG" and i + 1 < n and tags[i + 1] == "XSV"):
+            after = forms[i]
     return out
 
 
