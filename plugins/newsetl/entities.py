@@ -1939,7 +1939,11 @@ class _FullForms:
                 elif kind == "ORG" and org_like:
                     prefix = other_key.startswith(name_key) and len(other_key) > len(name_key)
                     boundary = hangul or other_key[len(name_key) : len(name_key) + 1] == " "
-                    last_word = len(words) > 2 and name_key == words[-1]
+                    # The last word of a longer name, or of a known name of two words (the
+                    # National Assembly → the Assembly; not Campbell's Soup → Soup).
+                    last_word = name_key == words[-1] and (
+                        len(words) > 2 or (len(words) == 2 and other.entry is not None)
+                    )
                     if (long_enough and prefix and boundary) or (last_word and not hangul):
                         return other
         return None

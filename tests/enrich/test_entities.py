@@ -353,6 +353,14 @@ def test_english_byline_is_not_a_mention() -> None:
         ),
         pytest.param(
             None,
+            "The National Assembly met on Monday. The Assembly has missed the deadline again.",
+            "en",
+            "Assembly",
+            "org:national-assembly",
+            id="en-org-last-word",
+        ),
+        pytest.param(
+            None,
             "삼성전자가 발표했다. 삼성은 웃었다.",
             "ko",
             "삼성",
