@@ -49,6 +49,65 @@ SURNAME_VARIANTS = {
 _RR_INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
 _RR_VOWELS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
 _RR_FINALS = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
+# How English-language news often spells a syllable of a given name, where Revised
+# Romanization spells it otherwise (Kang-in, Sung-ho, Joon-young: RR gang-in, seong-ho,
+# jun-yeong). Only spellings with one common reading in given names: Jun (준 or 전), Suk
+# (석 or 숙), Sun (선 or 순), Yun and Youn (윤 or 연), Chun, Chung and Gun keep their
+# spelling.
+_GIVEN_SPELLINGS = {
+    "kang": "gang",
+    **dict.fromkeys(("ki", "kee", "gee"), "gi"),
+    "kyu": "gyu",
+    **dict.fromkeys(("kyung", "kyoung", "kyeong", "gyung"), "gyeong"),
+    "keun": "geun",
+    "kwang": "gwang",
+    "kwon": "gwon",
+    **dict.fromkeys(("kook", "kuk", "gook"), "guk"),
+    "kil": "gil",
+    **dict.fromkeys(("koo", "ku", "goo"), "gu"),
+    "kyo": "gyo",
+    **dict.fromkeys(("keum", "kum"), "geum"),
+    "kap": "gap",
+    **dict.fromkeys(("hee", "heui"), "hui"),
+    "shin": "sin",
+    **dict.fromkeys(("shi", "see"), "si"),
+    "shik": "sik",
+    "sook": "suk",
+    "soon": "sun",
+    "soo": "su",
+    "sung": "seong",
+    **dict.fromkeys(("hyun", "hyoun"), "hyeon"),
+    **dict.fromkeys(("hyung", "hyoung"), "hyeong"),
+    **dict.fromkeys(("myung", "myoung"), "myeong"),
+    **dict.fromkeys(("byung", "byoung"), "byeong"),
+    "pyung": "pyeong",
+    "ryung": "ryeong",
+    "hyuk": "hyeok",
+    "chul": "cheol",
+    "bum": "beom",
+    "duk": "deok",
+    **dict.fromkeys(("jung", "joung"), "jeong"),
+    **dict.fromkeys(("young", "yung"), "yeong"),
+    "joon": "jun",
+    "joo": "ju",
+    "hoon": "hun",
+    **dict.fromkeys(("woo", "wu"), "u"),
+    "wook": "uk",
+    "woon": "un",
+    "woong": "ung",
+    **dict.fromkeys(("yoo", "you"), "yu"),
+    "yoon": "yun",
+    "yool": "yul",
+    "doo": "du",
+    "moo": "mu",
+    "boo": "bu",
+    "hoo": "hu",
+    "choon": "chun",
+    "choong": "chung",
+    "eui": "ui",
+    "ah": "a",
+    "oh": "o",
+}
 # Latin letters that can start the spelling of a Hangul syllable, by its first consonant
 # (ㄱ ㄲ ㄴ ㄷ ㄸ ㄹ ㅁ ㅂ ㅃ ㅅ ㅆ ㅇ ㅈ ㅉ ㅊ ㅋ ㅌ ㅍ ㅎ; ㅇ is silent, so a vowel, w or y).
 _LATIN_INITIALS = (
@@ -86,13 +145,19 @@ def person_key_name(name: str, entity_type: str) -> str:
     """The spelling an unknown person is keyed by: a Korean name as English-language news
     spells it (강태민 → Kang Tae-min), and a name in that shape with the usual surname and
     the given name run together (Kang Tae-min, Kang Taemin and Gang Tae Min are one key), so
-    the Korean and the English stories about one person meet. Other names as they are."""
+    the Korean and the English stories about one person meet. The syllables of a Latin given
+    name written apart take their Revised Romanization where news spells them otherwise
+    (Lee Kang-in and 이강인 are Lee Gangin, Kim Sung-ho and 김성호 Kim Seongho). Other names
+    as they are."""
     if entity_type != "PERSON":
         return name
-    latin = romanized_name(name) or name
-    words = latin.split()
+    romanized = romanized_name(name)
+    words = (romanized or name).split()
     surname = SURNAME_VARIANTS.get(words[0].casefold()) if 2 <= len(words) <= 3 else None
-    given = "".join(words[1:]).replace("-", "")
+    syllables = [part.casefold() for word in words[1:] for part in word.split("-") if part]
+    if romanized is None and len(syllables) > 1:
+        syllables = [_GIVEN_SPELLINGS.get(part, part) for part in syllables]
+    given = "".join(syllables)
     if surname is None or not given.isascii() or not given.isalpha():
         return name
     return f"{surname} {given.capitalize()}"

@@ -36,6 +36,22 @@ def test_korean_names_as_english_language_news_spells_them(name: str, expected: 
         ("Kang", "PERSON", "Kang"),
         ("Kang Tae-min", "ORG", "Kang Tae-min"),
         ("노바웨이브", "PERSON", "노바웨이브"),
+        # The usual English spellings of given-name syllables meet Revised Romanization.
+        ("이강인", "PERSON", "Lee Gangin"),
+        ("Lee Kang-in", "PERSON", "Lee Gangin"),
+        ("조주완", "PERSON", "Cho Juwan"),
+        ("Cho Joo-wan", "PERSON", "Cho Juwan"),
+        ("박현우", "PERSON", "Park Hyeonu"),
+        ("Park Hyun-woo", "PERSON", "Park Hyeonu"),
+        ("최경준", "PERSON", "Choi Gyeongjun"),
+        ("Choi Kyung Joon", "PERSON", "Choi Gyeongjun"),
+        ("김성호", "PERSON", "Kim Seongho"),
+        ("Kim Sung-ho", "PERSON", "Kim Seongho"),
+        # Revised Romanization itself is never respelt: 중 is jung, 정 is jeong.
+        ("송중기", "PERSON", "Song Junggi"),
+        ("Song Jung-ki", "PERSON", "Song Jeonggi"),
+        # A given name run together is not cut into syllables (Kangin: kan-gin or kang-in).
+        ("Lee Kangin", "PERSON", "Lee Kangin"),
     ],
 )
 def test_person_key_names_meet_across_spellings(name: str, entity_type: str, expected: str) -> None:
