@@ -447,9 +447,10 @@ def _korean_cleaned(
     without the words that describe them or their team (한화 강태민 → 강태민), a national
     team called after its coach (홍명보호) an organisation, a meeting an event, a place
     without "around" (해운대 일대 → 해운대), an address of known places a place, an unknown
-    county or city (새빛군) a place, made in a country (한국산) the country, a known person or
-    country before a known body and a known body before a known place (SK하이닉스 청주) two
-    names; and no person made of common nouns (확장현실) nor a proposal of a body (정부안)."""
+    county or city (새빛군) a place, made in a country (한국산) the country, a known person,
+    country or body before a known body (국민의힘 예결위) and a known body before a known
+    place (SK하이닉스 청주) two names; and no person made of common nouns (확장현실) nor a
+    proposal of a body (정부안)."""
     if not candidate.tagged or candidate.entry is not None:
         return candidate
     name, kind = candidate.name, candidate.entity_type
@@ -535,11 +536,12 @@ def _korean_cleaned(
             closing = head[: _HEAD_TITLES_KO[head]]
             name = name + closing
             candidate = replace(candidate, end=candidate.end + len(closing), name=name)
-        # A known person or country before a known body: two names (마크 저커버그 메타, 미국 메타).
+        # A known person, country or body before a known body: two names (마크 저커버그 메타,
+        # 미국 메타, 국민의힘 예결위).
         pair = _known_pair(
             candidate,
             gazetteer,
-            lambda e: e.entity_type == "PERSON" or e.is_country,
+            lambda e: e.entity_type in ("PERSON", "ORG") or e.is_country,
         )
         if pair:
             return pair

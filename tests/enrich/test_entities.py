@@ -226,6 +226,16 @@ def test_english_mentions_with_titles_suffixes_and_sentence_openers() -> None:
             ],
             id="made-in-a-country-is-the-country",
         ),
+        pytest.param(
+            "",
+            "국민의힘 예결위 간사는 기자들과 만나 예산을 줄여야 한다고 말했다.",
+            "ko",
+            [
+                ("국민의힘", "ORG", "org:people-power-party"),
+                ("예결위", "ORG", "org:assembly-budget-committee"),
+            ],
+            id="a-known-body-before-a-known-body-is-two",
+        ),
         # On a page that names a team after its owner, the owner's name alone is the team.
         pytest.param(
             "",
