@@ -782,10 +782,15 @@ def entity_key(name: str, entity_type: str) -> str:
     return f"{_KEY_PREFIX.get(entity_type, 'other')}:{digest}"
 
 
+# Nouns in 의 that can end a name: 회의 (a meeting or council), 정의 (justice), 합의 and 논의
+# (an accord, talks); not 동의 or 주의, which end 풍납동의 and 캘리포니아주의 as often.
+_NOUNS_IN_UI = ("회의", "정의", "합의", "논의")
+
+
 def clean_name(surface: str, gazetteer: Gazetteer | None = None, *, particles: bool = True) -> str:
     """A name without the titles before or after it and without trailing particles or a
     possessive: 조주완 사장 → 조주완, 저커버그는 → 저커버그, CEO Tim Cook → Tim Cook.
-    particles=False keeps the last syllable (경남도 stays whole)."""
+    particles=False keeps the last syllable (경남도 stays whole) but for a possessive 의."""
     name = unicodedata.normalize("NFKC", surface).strip(" \t\n,.;:!?\"'“”‘’()[]")
     changed = True
     while changed and name:
@@ -813,6 +818,15 @@ def clean_name(surface: str, gazetteer: Gazetteer | None = None, *, particles: b
     for possessive in ("'s", "’s"):
         if name.endswith(possessive):
             name = name[: -len(possessive)]
+    # The Korean possessive too, where Kiwi glued it to a name it did not know (딜런 패로의),
+    # not the 의 of a noun that ends a name (국무회의, 국가안전보장회의).
+    if (
+        name.endswith("의")
+        and len(name) >= 3
+        and _hangul_only(name[-2])
+        and not name.endswith(_NOUNS_IN_UI)
+    ):
+        name = name[:-1]
     if not particles:
         return name
     if gazetteer is not None:

@@ -449,6 +449,9 @@ def test_english_names_without_context_are_typed_by_shape(
         pytest.param("이재현", "이재현", id="name-ending-like-a-lead-word"),
         pytest.param("경남도", "경남도", id="place-ending-like-a-particle"),
         pytest.param("조주완 사장", "조주완", id="title-still-stripped"),
+        pytest.param("딜런 패로의", "딜런 패로", id="possessive-glued-by-kiwi-stripped"),
+        pytest.param("송파구 풍납동의", "송파구 풍납동", id="possessive-after-a-place-stripped"),
+        pytest.param("국무회의", "국무회의", id="a-name-ending-in-a-noun-in-ui-kept"),
     ],
 )
 def test_clean_name_keeps_tagged_spans_whole(surface: str, expected: str) -> None:
