@@ -6,6 +6,10 @@ four buckets (train on three, score the fourth, pool the counts); without it the
 trained on all four buckets with the chosen pair and written out. Training is deterministic
 (L-BFGS from zero weights), so the same data and features give the same file.
 
+``--with-written`` adds the 880 Korean news sentences written for newsetl
+(``scripts/data/ner-ko``) to the training set (to every fold's, in cross-validation; they are
+never scored). The shipped model is trained without them: see that folder's README.
+
     .venv/bin/python scripts/train_ner_ko.py --cv --c1 0.01 0.02 0.05 --c2 0.01 0.05
     .venv/bin/python scripts/train_ner_ko.py [--c1 0.02] [--c2 0.05]
 """
@@ -22,13 +26,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 
 import pycrfsuite  # noqa: E402
 
-from newsetl.corpora import NerSentence, read_klue_ner, split_of  # noqa: E402
+from newsetl.corpora import NerSentence, read_klue_ner, read_written_ner_ko, split_of  # noqa: E402
 from newsetl.entities import tokenize_korean  # noqa: E402
-from newsetl.gazetteer import load_gazetteer  # noqa: E402
+from newsetl.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 from newsetl.tagger import MODEL_PATH, label_spans, token_features, token_labels  # noqa: E402
 
 _KIND = {"PERSON": "PS", "ORG": "OG", "LOCATION": "LC"}
 Example = tuple[NerSentence, list[object], list[list[str]], list[str]]
+
+
+def examples_of(sentences: list[NerSentence], gazetteer: Gazetteer) -> list[Example]:
+    """Each sentence with its Kiwi tokens, the CRF's features and the gold labels."""
+    examples: list[Example] = []
+    for sentence, tokens in zip(
+        sentences, tokenize_korean([s.text for s in sentences], gazetteer), strict=True
+    ):
+        spans = [(sp.start, sp.end, _KIND[sp.entity_type]) for sp in sentence.spans]
+        features = token_features(sentence.text, tokens, gazetteer)
+        examples.append((sentence, tokens, features, token_labels(tokens, spans)))
+    return examples
 
 
 def train(examples: list[Example], c1: float, c2: float, iterations: int, target: Path) -> None:
@@ -48,14 +64,16 @@ def train(examples: list[Example], c1: float, c2: float, iterations: int, target
     trainer.train(str(target))
 
 
-def cross_validate(examples: list[Example], c1: float, c2: float, iterations: int) -> str:
-    """Pooled typed exact-span scores of four-fold cross-validation over buckets 1–4."""
+def cross_validate(
+    examples: list[Example], written: list[Example], c1: float, c2: float, iterations: int
+) -> str:
+    """Pooled typed exact-span scores of four-fold cross-validation over buckets 1–4 (the
+    written sentences join every fold's training set and are never scored)."""
     gold = found = hit = 0
     for fold in (1, 2, 3, 4):
         target = Path(tempfile.mkdtemp()) / f"ner-ko-fold{fold}.crfsuite"
-        train(
-            [e for e in examples if split_of(e[0].sentence_id) != fold], c1, c2, iterations, target
-        )
+        training = [e for e in examples if split_of(e[0].sentence_id) != fold]
+        train(training + written, c1, c2, iterations, target)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(target))
         for sentence, tokens, features, _ in examples:
@@ -78,24 +96,27 @@ def main() -> None:
     parser.add_argument("--c2", type=float, nargs="+", default=[0.05])
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument(
+        "--with-written",
+        action="store_true",
+        help="train on the sentences of scripts/data/ner-ko as well (not the shipped model)",
+    )
     args = parser.parse_args()
     gazetteer = load_gazetteer()
     sentences = [s for s in read_klue_ner() if split_of(s.sentence_id) != 0]
-    examples: list[Example] = []
-    for sentence, tokens in zip(
-        sentences, tokenize_korean([s.text for s in sentences], gazetteer), strict=True
-    ):
-        spans = [(sp.start, sp.end, _KIND[sp.entity_type]) for sp in sentence.spans]
-        features = token_features(sentence.text, tokens, gazetteer)
-        examples.append((sentence, tokens, features, token_labels(tokens, spans)))
+    examples = examples_of(sentences, gazetteer)
+    written = examples_of(read_written_ner_ko(), gazetteer) if args.with_written else []
     if args.cv:
         for c1, c2 in itertools.product(args.c1, args.c2):
-            print(cross_validate(examples, c1, c2, args.iterations), flush=True)
+            print(cross_validate(examples, written, c1, c2, args.iterations), flush=True)
         return
     if len(args.c1) != 1 or len(args.c2) != 1:
         parser.error("training takes one --c1 and one --c2")
-    train(examples, args.c1[0], args.c2[0], args.iterations, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size} bytes) from {len(examples)} sentences")
+    train(examples + written, args.c1[0], args.c2[0], args.iterations, args.out)
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size} bytes) from {len(examples)} KLUE"
+        f" sentences and {len(written)} written ones"
+    )
 
 
 if __name__ == "__main__":

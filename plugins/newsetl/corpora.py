@@ -21,6 +21,7 @@ KLUE_NER_PATH = DATA_DIR / "ner" / "ko-klue-news" / "klue-ner-v1.1_dev_wikitree.
 GUM_DIR = DATA_DIR / "ner" / "en-gum-news"
 # English articles written for newsetl with inline names (training data, never scored).
 WRITTEN_EN_DIR = Path(__file__).resolve().parents[2] / "scripts" / "data" / "ner-en"
+WRITTEN_KO_DIR = WRITTEN_EN_DIR.with_name("ner-ko")
 YNAT_PATH = DATA_DIR / "topics" / "ko-ynat" / "ynat-train.tsv"
 
 # KLUE tags → the project's entity types (dates, times and quantities are not entities here).
@@ -364,34 +365,58 @@ def read_written_ner(directory: Path = WRITTEN_EN_DIR) -> list[GumDocument]:
 
 def _read_written_file(path: Path) -> GumDocument:
     """One marked-up article as text + spans."""
-    marked = path.read_text(encoding="utf-8").rstrip()
+    text, spans = _unmarked(path.read_text(encoding="utf-8").rstrip(), path.name, _WRITTEN_TYPES)
+    identities = ["~" + text[span.start : span.end] for span in spans]
+    document = GumDocument(path.stem, text.split("\n", 1)[0], text, spans, {}, identities)
+    for span, identity in zip(spans, identities, strict=True):
+        document.entities.setdefault(identity, (span.entity_type, False))
+    return document
+
+
+def _unmarked(
+    marked: str, where: str, types: dict[str, str] | frozenset[str]
+) -> tuple[str, list[Span]]:
+    """Text with names marked inline as [[surface|TYPE]]: the plain text and the spans at
+    their offsets in it, typed types[TYPE] (or TYPE, for a set of types). A stray [[ or ]],
+    an unknown type or a surface with spaces at its ends is a ValueError naming where."""
     parts: list[str] = []
     spans: list[Span] = []
-    identities: list[str] = []
     offset = last = 0
     for match in [*_INLINE_NAME.finditer(marked), None]:
         plain = marked[last : match.start() if match else len(marked)]
         for stray in ("[[", "]]"):
             if stray in plain:
                 at = last + plain.index(stray)
-                raise ValueError(f"{path.name}: unbalanced {stray} at character {at}")
+                raise ValueError(f"{where}: unbalanced {stray} at character {at}")
         parts.append(plain)
         offset += len(plain)
         if match is None:
             break
         surface, kind = match.groups()
-        if kind not in _WRITTEN_TYPES or surface != surface.strip():
-            raise ValueError(f"{path.name}: bad name {match.group()!r} at {match.start()}")
+        if kind not in types or surface != surface.strip():
+            raise ValueError(f"{where}: bad name {match.group()!r} at {match.start()}")
         parts.append(surface)
-        spans.append(Span(offset, offset + len(surface), kind))
-        identities.append("~" + surface)
+        spans.append(
+            Span(offset, offset + len(surface), types[kind] if isinstance(types, dict) else kind)
+        )
         offset += len(surface)
         last = match.end()
-    text = "".join(parts)
-    document = GumDocument(path.stem, text.split("\n", 1)[0], text, spans, {}, identities)
-    for span, identity in zip(spans, identities, strict=True):
-        document.entities.setdefault(identity, (span.entity_type, False))
-    return document
+    return "".join(parts), spans
+
+
+def read_written_ner_ko(directory: Path = WRITTEN_KO_DIR) -> list[NerSentence]:
+    """The Korean news sentences written for newsetl (UTF-8 .txt files, one sentence a line)
+    whose names are marked inline as [[surface|PS]], [[surface|OG]] or [[surface|LC]], KLUE's
+    codes: each line a sentence with its spans, its id the file stem and line number. A
+    stray [[ or ]], or another type, is a ValueError naming the file and line."""
+    sentences: list[NerSentence] = []
+    for path in sorted(directory.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                text, spans = _unmarked(line.strip(), f"{path.name}:{number}", KLUE_TYPES)
+                sentences.append(NerSentence(f"{path.stem}-{number}", text, tuple(spans)))
+    return sentences
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.corpora import GumDocument, read_gum, read_written_ner
+from newsetl.corpora import GumDocument, read_gum, read_written_ner, read_written_ner_ko
 
 # One sentence in GUM's CoNLL-U, written for this test: a person mention that carries a title
 # (nmod:desc) and the organisation it belongs to, an unlinked person with a title, a place.
@@ -133,3 +133,34 @@ def test_written_articles_with_broken_markup_are_refused(tmp_path: Path, marked:
 
     with pytest.raises(ValueError, match="002-broken.txt"):
         read_written_ner(tmp_path)
+
+
+def test_written_korean_sentences_are_one_a_line_with_klue_types(tmp_path: Path) -> None:
+    (tmp_path / "01-politics.txt").write_text(
+        "[[국회|OG]]는 3일 본회의를 열었다.\n\n[[김|PS]]모(45)씨는 [[서울 강남구|LC]]에 산다.\n",
+        encoding="utf-8",
+    )
+
+    first, second = read_written_ner_ko(tmp_path)
+
+    assert (first.sentence_id, first.text) == ("01-politics-1", "국회는 3일 본회의를 열었다.")
+    assert (second.sentence_id, second.text) == (
+        "01-politics-3",
+        "김모(45)씨는 서울 강남구에 산다.",
+    )
+    assert [(second.text[s.start : s.end], s.entity_type) for s in second.spans] == [
+        ("김", "PERSON"),
+        ("서울 강남구", "LOCATION"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "marked", ["[[국회|ORG]]는", "[[국회|OG]는", "국회|OG]]는", "[[ 국회|OG]]는"]
+)
+def test_written_korean_sentences_with_broken_markup_are_refused(
+    tmp_path: Path, marked: str
+) -> None:
+    (tmp_path / "02-economy.txt").write_text("첫 줄은 괜찮다.\n" + marked, encoding="utf-8")
+
+    with pytest.raises(ValueError, match="02-economy.txt:2"):
+        read_written_ner_ko(tmp_path)
