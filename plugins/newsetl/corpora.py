@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -351,7 +351,8 @@ def _proper_noun_run(words: list[tuple[int, int, str, str]]) -> tuple[int, int] 
 
 # An inline name of the written articles: [[Bank of Korea|ORG]].
 _INLINE_NAME = re.compile(r"\[\[([^\[\]|\n]+)\|([^\[\]|\n]*)\]\]")
-_WRITTEN_TYPES = frozenset(GUM_TYPES.values())
+# The written English articles mark names with the project's own types.
+_WRITTEN_TYPES = {kind: kind for kind in GUM_TYPES.values()}
 
 
 def read_written_ner(directory: Path = WRITTEN_EN_DIR) -> list[GumDocument]:
@@ -373,12 +374,10 @@ def _read_written_file(path: Path) -> GumDocument:
     return document
 
 
-def _unmarked(
-    marked: str, where: str, types: dict[str, str] | frozenset[str]
-) -> tuple[str, list[Span]]:
+def _unmarked(marked: str, where: str, types: Mapping[str, str]) -> tuple[str, list[Span]]:
     """Text with names marked inline as [[surface|TYPE]]: the plain text and the spans at
-    their offsets in it, typed types[TYPE] (or TYPE, for a set of types). A stray [[ or ]],
-    an unknown type or a surface with spaces at its ends is a ValueError naming where."""
+    their offsets in it, typed types[TYPE]. A stray [[ or ]], an unknown type or a surface
+    with spaces at its ends is a ValueError naming where."""
     parts: list[str] = []
     spans: list[Span] = []
     offset = last = 0
@@ -396,9 +395,7 @@ def _unmarked(
         if kind not in types or surface != surface.strip():
             raise ValueError(f"{where}: bad name {match.group()!r} at {match.start()}")
         parts.append(surface)
-        spans.append(
-            Span(offset, offset + len(surface), types[kind] if isinstance(types, dict) else kind)
-        )
+        spans.append(Span(offset, offset + len(surface), types[kind]))
         offset += len(surface)
         last = match.end()
     return "".join(parts), spans
