@@ -26,12 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 
 import pycrfsuite  # noqa: E402
 
-from newsetl.corpora import NerSentence, read_klue_ner, read_written_ner_ko, split_of  # noqa: E402
+from newsetl.corpora import (  # noqa: E402
+    KLUE_TYPES,
+    NerSentence,
+    read_klue_ner,
+    read_written_ner_ko,
+    split_of,
+)
 from newsetl.entities import tokenize_korean  # noqa: E402
 from newsetl.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 from newsetl.tagger import MODEL_PATH, label_spans, token_features, token_labels  # noqa: E402
 
-_KIND = {"PERSON": "PS", "ORG": "OG", "LOCATION": "LC"}
+_KIND = {kind: code for code, kind in KLUE_TYPES.items()}  # PERSON → PS, as the labels read
 Example = tuple[NerSentence, list[object], list[list[str]], list[str]]
 
 
