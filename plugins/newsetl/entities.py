@@ -377,8 +377,10 @@ def _country_letters(
             continue
         mentions = []
         for offset, letter in enumerate(text[start:end]):
-            entry = gazetteer.lookup(_COUNTRY_LETTERS_KO.get(letter, ""), exact=True)
-            if letter in letters and entry is not None:
+            if letter not in letters or letter not in _COUNTRY_LETTERS_KO:
+                continue  # a middle dot, or 측 of 북측
+            entry = gazetteer.lookup(_COUNTRY_LETTERS_KO[letter], exact=True)
+            if entry is not None:
                 at = start + offset
                 mentions.append(_Candidate(at, at + 1, letter, "ORG", entry, tagged=True))
         found.append(((start, end), mentions))
@@ -456,13 +458,14 @@ def _korean_cleaned(
     name, kind = candidate.name, candidate.entity_type
     # Made in a country is the country, whatever the tagger took the words for (한국산 자동차
     # → 한국), as KLUE marks 미국인.
-    head = name.split()[0]
-    country = gazetteer.lookup(head[:-1], exact=True) if head.endswith("산") else None
+    first_word = name.split()[0]
+    made_in = first_word[:-1] if first_word.endswith("산") else ""
+    country = gazetteer.lookup(made_in, exact=True) if made_in else None
     if country is not None and country.is_country:
         return replace(
             candidate,
-            end=candidate.start + len(head) - 1,
-            name=head[:-1],
+            end=candidate.start + len(made_in),
+            name=made_in,
             entity_type="LOCATION",
             entry=country,
         )
