@@ -210,6 +210,7 @@ def enrich_articles(
         analyses = _analyse_shares(rows, workers)
 
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    named: dict[str, Counter[str]] = defaultdict(Counter)
     types: dict[str, str] = {}
     link_rows: list[dict[str, object]] = []
     topic_rows: list[dict[str, object]] = []
@@ -221,6 +222,7 @@ def enrich_articles(
         for mention in analysis.mentions:
             by_key[mention.entity_key].append(mention)
             spellings[mention.entity_key][mention.name] += 1
+            named[mention.entity_key][mention.stands_for or mention.name] += 1
             types.setdefault(mention.entity_key, mention.entity_type)
         top_count = max((len(ms) for ms in by_key.values()), default=0)
         links = []
@@ -256,8 +258,10 @@ def enrich_articles(
             name, entity_type, wikidata = entry.name, entry.entity_type, entry.wikidata_id
             known = set(entry.aliases)
         else:
-            # Short forms were resolved to the full name, so the longest spelling is that name.
-            name = sorted(seen, key=lambda s: (-len(s), -seen[s], s))[0]
+            # A mention that stands for a name gave that name (이 for 이재용, 경기
+            # 고양종합운동장 for 고양종합운동장), so the longest is the entity's full name.
+            names_given = named[key]
+            name = sorted(names_given, key=lambda s: (-len(s), -names_given[s], s))[0]
             entity_type, wikidata, known = types[key], None, set()
         names[key] = name
         # A syllable that stood for the entity in context (이 회장's 이, 한미's 미) is no

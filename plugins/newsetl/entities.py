@@ -37,12 +37,15 @@ from newsetl.tagger_en import tag_english
 
 @dataclass(frozen=True)
 class Mention:
-    """One typed mention: the spelling as seen, its type, where it starts, which entity."""
+    """One typed mention: the spelling as seen, its type, where it starts, which entity, and
+    the name of an entity the gazetteer does not know where the spelling is not it (the 이 of
+    이 회장 stands for 이재용; 경기 고양종합운동장 names the stadium)."""
 
     name: str
     entity_type: str
     offset: int
     entity_key: str
+    stands_for: str | None = None
 
 
 @dataclass(frozen=True)
@@ -289,6 +292,13 @@ _HEAD_TITLES_KO = {
 }
 # Words after a place that say "around it", not part of its name (영화의전당 일대).
 _AROUND_KO = ("일대", "인근", "부근", "근처", "일원", "주변")
+# Words after a place that name a part of it (경기 북부, 강원 내륙, 경북 북동 산간): KLUE keeps
+# them in the place's span, and the mention counts for the place.
+_PART_OF_PLACE_KO = frozenset(
+    """북부 남부 동부 서부 중부 북동부 북서부 남동부 남서부 동북부 동남부 서북부 서남부 중북부
+    중남부 북동 북서 남동 남서 내륙 산간 산지 해안 연안 동해안 서해안 남해안 앞바다 도심 시내
+    외곽 전역 지역 지방 북쪽 남쪽 동쪽 서쪽""".split()
+)
 
 
 def _token_at(tokens: Sequence[Any], offset: int) -> int | None:
@@ -570,7 +580,34 @@ def _korean_cleaned(
         place = _place_chain(name, gazetteer)
         if place is not None:
             return replace(candidate, entry=place)
+        return _place_in_address(candidate, gazetteer)
     return candidate
+
+
+def _place_in_address(candidate: _Candidate, gazetteer: Gazetteer) -> _Candidate:
+    """A tagged place spelled after the known places it lies in, as KLUE marks an address:
+    a part of the last known place counts for it (경기 북부: Gyeonggi), and an unknown place
+    is itself, whatever address comes before it (경기 고양종합운동장 and 고양종합운동장 are
+    one stadium; 서울 용산구 이태원 is 이태원)."""
+    words = list(re.finditer(r"\S+", candidate.name))
+    known = 0
+    place: GazetteerEntry | None = None
+    while known < len(words) - 1:
+        entry = gazetteer.lookup(words[known].group(), exact=True)
+        if entry is None or entry.entity_type != "LOCATION":
+            break
+        place, known = entry, known + 1
+    if place is None:
+        return candidate
+    rest = words[known:]
+    if all(word.group() in _PART_OF_PLACE_KO for word in rest):
+        return replace(candidate, entry=place)
+    offset = rest[0].start()
+    name = candidate.name[offset:]
+    if len(name.replace(" ", "")) < 2 or gazetteer.lookup(name, exact=True) is not None:
+        return candidate
+    inner = replace(candidate, start=candidate.start + offset, name=name)
+    return replace(candidate, stands_for=inner)
 
 
 def _korean_name_shape(word: str) -> bool:
@@ -1891,6 +1928,8 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
         if c.entry is None and target is None:
             target = full.of(c)
         chosen = target or c
+        if chosen.entry is None and chosen.stands_for is not None:
+            chosen = chosen.stands_for  # the full form is an address (경기 고양종합운동장)
         if chosen.entry is not None:
             key, entity_type = chosen.entry.entity_id, chosen.entry.entity_type
             if chosen is c and c.tagged and has_hangul(c.name):
@@ -1903,7 +1942,8 @@ def _resolve(candidates: list[_Candidate]) -> list[Mention]:
             key = entity_key(person_key_name(chosen.name, entity_type), entity_type)
         if target is None and c.honorific and len(_parts(c.name)) == 1:
             continue
-        mentions.append(Mention(c.name, entity_type, c.start, key))
+        named = chosen.name if chosen is not c and chosen.entry is None else None
+        mentions.append(Mention(c.name, entity_type, c.start, key, named))
     return mentions
 
 

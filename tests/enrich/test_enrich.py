@@ -150,6 +150,31 @@ def test_unknown_entity_named_by_its_full_spelling() -> None:
     assert enriched.article_entities.row(0) == ("a", key, 4, 0, 1.0)
 
 
+def test_an_unknown_place_is_one_entity_with_or_without_its_address() -> None:
+    enriched = enrich_articles(
+        articles(
+            {
+                "article_id": "a",
+                "title": "대표팀, 고양서 첫 훈련",
+                "body": "축구 대표팀은 10일 경기 고양종합운동장에서 첫 훈련을 했다.",
+                "language": "ko",
+            },
+            {
+                "article_id": "b",
+                "title": "평가전 매진",
+                "body": "14일 고양종합운동장에서 열리는 평가전 입장권이 모두 팔렸다.",
+                "language": "ko",
+            },
+        ),
+        workers=1,
+    )
+    key = entity_key("고양종합운동장", "LOCATION")
+    stadium = enriched.entities.filter(pl.col("entity_id") == key)
+    assert stadium.rows() == [(key, "고양종합운동장", "LOCATION", ["경기 고양종합운동장"], None)]
+    linked = enriched.article_entities.filter(pl.col("entity_id") == key)
+    assert sorted(linked["article_id"]) == ["a", "b"]
+
+
 def test_reporter_in_author_column_is_not_an_entity_unless_in_headline() -> None:
     body = "Jane Doe reports. Samsung Electronics said profit rose."
     enriched = enrich_articles(
