@@ -580,15 +580,18 @@ def _korean_cleaned(
         place = _place_chain(name, gazetteer)
         if place is not None:
             return replace(candidate, entry=place)
-        return _place_in_address(candidate, gazetteer)
+        return _place_in_address(candidate, tokens, gazetteer)
     return candidate
 
 
-def _place_in_address(candidate: _Candidate, gazetteer: Gazetteer) -> _Candidate:
+def _place_in_address(
+    candidate: _Candidate, tokens: Sequence[Any], gazetteer: Gazetteer
+) -> _Candidate:
     """A tagged place spelled after the known places it lies in, as KLUE marks an address:
     a part of the last known place counts for it (경기 북부: Gyeonggi), and an unknown place
     is itself, whatever address comes before it (경기 고양종합운동장 and 고양종합운동장 are
-    one stadium; 서울 용산구 이태원 is 이태원)."""
+    one stadium; 서울 용산구 이태원 is 이태원), the place it is named after kept where its
+    name starts with a common noun (부산 해운대 해수욕장 is 해운대 해수욕장)."""
     words = list(re.finditer(r"\S+", candidate.name))
     known = 0
     place: GazetteerEntry | None = None
@@ -603,8 +606,13 @@ def _place_in_address(candidate: _Candidate, gazetteer: Gazetteer) -> _Candidate
     if all(word.group() in _PART_OF_PLACE_KO for word in rest):
         return replace(candidate, entry=place)
     offset = rest[0].start()
+    first = [
+        t for t in tokens if candidate.start + offset <= t.start < candidate.start + rest[0].end()
+    ]
+    if first and all(t.tag == "NNG" for t in first):
+        offset = words[known - 1].start()
     name = candidate.name[offset:]
-    if len(name.replace(" ", "")) < 2 or gazetteer.lookup(name, exact=True) is not None:
+    if offset == 0 or len(name.replace(" ", "")) < 2 or gazetteer.lookup(name, exact=True):
         return candidate
     inner = replace(candidate, start=candidate.start + offset, name=name)
     return replace(candidate, stands_for=inner)

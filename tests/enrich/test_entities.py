@@ -732,18 +732,26 @@ def test_a_place_within_places_is_the_narrowest() -> None:
 def test_a_place_after_the_places_it_lies_in_is_keyed_by_what_it_names() -> None:
     text = (
         "기상청은 경기 북부와 경북 북동 산간에 한파경보를 내렸다. "
-        "대표팀은 경기 고양종합운동장에서 훈련했다. 주민들은 서울 용산구 이태원을 찾았다."
+        "대표팀은 경기 고양종합운동장에서 훈련했다. 주민들은 서울 용산구 이태원을 찾았다. "
+        "부산 해운대 해수욕장에 인파가 몰렸다."
     )
     gazetteer = load_gazetteer()
     tokens = entities.tokenize_korean([text], gazetteer)[0]
-    spans = ["경기 북부", "경북 북동 산간", "경기 고양종합운동장", "서울 용산구 이태원"]
+    spans = [
+        "경기 북부",
+        "경북 북동 산간",
+        "경기 고양종합운동장",
+        "서울 용산구 이태원",
+        "부산 해운대 해수욕장",
+    ]
     mended = [
         entities._korean_cleaned(_tagged(text, name, "LOCATION"), tokens, gazetteer)
         for name in spans
     ]
     found = entities._resolve([c for c in mended if c is not None])
     # The spans stay as KLUE marks them; a part of a known place counts for the place, and an
-    # unknown place for itself, named without the address before it.
+    # unknown place for itself, named without the address before it but with the place a
+    # common noun is named after (a beach is no name; Haeundae's beach is).
     assert [(m.name, m.entity_type, m.entity_key, m.stands_for) for m in found] == [
         ("경기 북부", "LOCATION", "loc:gyeonggi", None),
         ("경북 북동 산간", "LOCATION", "loc:north-gyeongsang", None),
@@ -754,6 +762,12 @@ def test_a_place_after_the_places_it_lies_in_is_keyed_by_what_it_names() -> None
             "고양종합운동장",
         ),
         ("서울 용산구 이태원", "LOCATION", entity_key("이태원", "LOCATION"), "이태원"),
+        (
+            "부산 해운대 해수욕장",
+            "LOCATION",
+            entity_key("해운대 해수욕장", "LOCATION"),
+            "해운대 해수욕장",
+        ),
     ]
 
 
