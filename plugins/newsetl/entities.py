@@ -1172,7 +1172,8 @@ def _with_tagged(
         # The tagger knows no products or events, and a gazetteer spelling that covers more
         # than its span is the better boundary; otherwise the tagger's span stands, whole
         # addresses and venues (서울 송파구 올림픽공원 체조경기장) included, and the known
-        # places inside an address of four words or more are mentions too (below).
+        # places inside an address of three words or more are mentions too (below): 부산
+        # 해운대구 영화의전당 counts for Busan and Haeundae as well as for the venue.
         winners = [
             (c.start, c.end)
             for c in known
@@ -1197,7 +1198,7 @@ def _with_tagged(
             piece_end = piece_start + len(name)
             out.append(_Candidate(piece_start, piece_end, name, kind, entry, tagged=True))
             taken.append((piece_start, piece_end))
-    addresses = [(c.start, c.end) for c in out if c.name.count(" ") >= 3]
+    addresses = [(c.start, c.end) for c in out if c.name.count(" ") >= 2]
     for c in candidates:
         in_address = c.entry is not None and any(a <= c.start and c.end <= b for a, b in addresses)
         if _overlaps(c.start, c.end, taken) and not in_address:

@@ -771,6 +771,20 @@ def test_a_place_after_the_places_it_lies_in_is_keyed_by_what_it_names() -> None
     ]
 
 
+def test_an_address_counts_for_the_known_places_in_it_and_the_place_it_ends_in() -> None:
+    found = find_mentions(
+        None, "부산국제영화제는 부산 해운대구 영화의전당 일대에서 열린다.", "ko", load_gazetteer()
+    )
+    assert sorted((m.name, m.entity_key, m.stands_for) for m in found) == sorted(
+        [
+            ("부산국제영화제", "event:busan-international-film-festival", None),
+            ("부산 해운대구 영화의전당", entity_key("영화의전당", "LOCATION"), "영화의전당"),
+            ("부산", "loc:busan", None),
+            ("해운대구", "loc:haeundae", None),
+        ]
+    )
+
+
 def test_a_name_and_its_bracketed_spelling_are_one_entity() -> None:
     text = (
         "노바웨이브, 고척돔서 피날레\n\n그룹 노바웨이브(NOVAWAVE)가 월드투어를 마무리했다. "
