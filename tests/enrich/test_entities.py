@@ -667,7 +667,7 @@ def test_one_name_is_one_type_in_an_article() -> None:
             [
                 ("남", "ORG", "loc:country-kr"),
                 ("북", "ORG", "loc:country-kp"),
-                ("판문점", "LOCATION", "loc:f965f8834d2e"),
+                ("판문점", "LOCATION", "loc:panmunjom"),
             ],
             id="two-koreas",
         ),
@@ -687,7 +687,7 @@ def test_one_name_is_one_type_in_an_article() -> None:
                 ("미국", "LOCATION", "loc:country-us"),
                 ("한", "ORG", "loc:country-kr"),
                 ("미", "ORG", "loc:country-us"),
-                ("남미", "LOCATION", "loc:9dc6937f3147"),
+                ("남미", "LOCATION", "loc:south-america"),
                 ("북미", "LOCATION", "loc:north-america"),
             ],
             id="continents-stay-whole",

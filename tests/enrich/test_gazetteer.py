@@ -137,9 +137,36 @@ def test_korean_places_geonames_spells_only_in_latin_are_known(
     assert entry is not None and (entry.entity_id, entry.entity_type) == (entity_id, "LOCATION")
 
 
-@pytest.mark.parametrize("word", ["음성", "분당", "동해", "강서구", "중구"])
+@pytest.mark.parametrize("word", ["음성", "분당", "강서구", "중구"])
 def test_a_place_name_that_is_a_common_word_or_shared_needs_its_ending(word: str) -> None:
     assert load_gazetteer().lookup(word, exact=True) is None
+
+
+def test_the_east_sea_and_the_city_named_after_it_are_two_places() -> None:
+    gazetteer = load_gazetteer()
+    sea, city = gazetteer.lookup("동해", exact=True), gazetteer.lookup("동해시", exact=True)
+    assert sea is not None and city is not None
+    assert (sea.entity_id, city.entity_id) == ("loc:east-sea", "loc:donghae")
+
+
+@pytest.mark.parametrize(
+    ("korean", "english", "entity_id"),
+    [
+        ("아프리카", "Africa", "loc:africa"),
+        ("동남아", "Southeast Asia", "loc:southeast-asia"),
+        ("중남미", "Latin America", "loc:latin-america"),
+        ("홍해", "Red Sea", "loc:red-sea"),
+        ("남중국해", "South China Sea", "loc:south-china-sea"),
+        ("비무장지대", "DMZ", "loc:korean-dmz"),
+    ],
+)
+def test_world_regions_and_seas_are_one_place_in_both_languages(
+    korean: str, english: str, entity_id: str
+) -> None:
+    gazetteer = load_gazetteer()
+    for spelling in (korean, english):
+        entry = gazetteer.lookup(spelling, exact=True)
+        assert entry is not None and entry.entity_id == entity_id
 
 
 def test_geonames_places_give_korean_and_world_places_their_names() -> None:

@@ -128,7 +128,8 @@ def test_a_country_acting_is_an_organisation_linked_to_the_place() -> None:
         None, "북한이 동해상으로 미사일을 발사했다고 합참이 밝혔다.", "ko", load_gazetteer()
     )
     assert [(m.name, m.entity_type, m.entity_key) for m in found] == [
-        ("북한", "ORG", "loc:country-kp")
+        ("북한", "ORG", "loc:country-kp"),
+        ("동해", "LOCATION", "loc:east-sea"),
     ]
 
 
