@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 import threading
 import unicodedata
@@ -606,9 +607,9 @@ def _place_in_address(
     if all(word.group() in _PART_OF_PLACE_KO for word in rest):
         return replace(candidate, entry=place)
     offset = rest[0].start()
-    first = [
-        t for t in tokens if candidate.start + offset <= t.start < candidate.start + rest[0].end()
-    ]
+    start, end = candidate.start + offset, candidate.start + rest[0].end()
+    after = itertools.islice(tokens, bisect.bisect_left(tokens, start, key=lambda t: t.start), None)
+    first = list(itertools.takewhile(lambda t: t.start < end, after))
     if first and all(t.tag == "NNG" for t in first):
         offset = words[known - 1].start()
     name = candidate.name[offset:]
