@@ -95,12 +95,14 @@ def summary_lines(db_path: Path) -> list[str]:
                group by all order by n desc, t.topic_id limit 8"""
         ).fetchall()
         lines.append("top topics: " + ", ".join(f"{topic} ({n})" for topic, n in topics))
+        # The latest run's, so that a second `make demo` does not count the first one's too.
         failures = con.execute(
             "select status, count(*) from fetch_log where status not in ('parsed', 'listing') "
+            "and run_id = (select run_id from pipeline_runs order by started_at desc limit 1) "
             "group by all order by 1"
         ).fetchall()
         lines.append(
-            "not loaded (recorded in fetch_log): "
+            "not loaded by the latest run (recorded in fetch_log): "
             + (", ".join(f"{status} {n}" for status, n in failures) or "none")
         )
     return lines
