@@ -568,6 +568,7 @@ def _korean_cleaned(
         place = _place_chain(name, gazetteer)
         if place is not None:
             return replace(candidate, entity_type="LOCATION", entry=place)
+        return _place_in_address(candidate, tokens, gazetteer)
     elif kind == "LOCATION":
         # A known body before a known place: two names (SK하이닉스 청주).
         pair = _known_pair(candidate, gazetteer, lambda e: e.entity_type == "ORG")
@@ -585,6 +586,20 @@ def _korean_cleaned(
     return candidate
 
 
+# The endings of a body named after its district, whom the news places first (서울
+# 강남경찰서): with them, an organisation after known places is itself, as a place is.
+_ORG_HEADS_IN_ADDRESS_KO = (
+    *ORG_SUFFIXES_KO,
+    "경찰서",
+    "소방서",
+    "병원",
+    "학교",
+    "구청",
+    "시청",
+    "군청",
+)
+
+
 def _place_in_address(
     candidate: _Candidate, tokens: Sequence[Any], gazetteer: Gazetteer
 ) -> _Candidate:
@@ -592,7 +607,9 @@ def _place_in_address(
     a part of the last known place counts for it (경기 북부: Gyeonggi), and an unknown place
     is itself, whatever address comes before it (경기 고양종합운동장 and 고양종합운동장 are
     one stadium; 서울 용산구 이태원 is 이태원), the place it is named after kept where its
-    name starts with a common noun (부산 해운대 해수욕장 is 해운대 해수욕장)."""
+    name starts with a common noun (부산 해운대 해수욕장 is 해운대 해수욕장). So is a police
+    station, school, hospital or other body with a telling ending (서울 강남경찰서 is
+    강남경찰서); not a team or government named after its city (뉴욕 메츠, 중국 정부)."""
     words = list(re.finditer(r"\S+", candidate.name))
     known = 0
     place: GazetteerEntry | None = None
@@ -604,7 +621,10 @@ def _place_in_address(
     if place is None:
         return candidate
     rest = words[known:]
-    if all(word.group() in _PART_OF_PLACE_KO for word in rest):
+    if candidate.entity_type == "ORG":
+        if not candidate.name.endswith(_ORG_HEADS_IN_ADDRESS_KO):
+            return candidate
+    elif all(word.group() in _PART_OF_PLACE_KO for word in rest):
         return replace(candidate, entry=place)
     offset = rest[0].start()
     start, end = candidate.start + offset, candidate.start + rest[0].end()

@@ -771,6 +771,29 @@ def test_a_place_after_the_places_it_lies_in_is_keyed_by_what_it_names() -> None
     ]
 
 
+def test_a_body_named_after_its_district_is_keyed_without_the_city_before_it() -> None:
+    text = (
+        "서울 강남경찰서는 인천 인하대병원에 이송된 남성을 조사했다. 서울 중부소방서와 "
+        "뉴욕 메츠, 중국 정부도 입장을 냈다."
+    )
+    gazetteer = load_gazetteer()
+    tokens = entities.tokenize_korean([text], gazetteer)[0]
+    spans = ["서울 강남경찰서", "인천 인하대병원", "서울 중부소방서", "뉴욕 메츠", "중국 정부"]
+    mended = [
+        entities._korean_cleaned(_tagged(text, name, "ORG"), tokens, gazetteer) for name in spans
+    ]
+    found = entities._resolve([c for c in mended if isinstance(c, entities._Candidate)])
+    # A station or hospital with a district's name is itself; one named by common nouns keeps
+    # its city (there is a 중부소방서 in many), and teams and governments stay whole.
+    assert [(m.name, m.entity_key, m.stands_for) for m in found] == [
+        ("서울 강남경찰서", entity_key("강남경찰서", "ORG"), "강남경찰서"),
+        ("인천 인하대병원", entity_key("인하대병원", "ORG"), "인하대병원"),
+        ("서울 중부소방서", entity_key("서울 중부소방서", "ORG"), None),
+        ("뉴욕 메츠", entity_key("뉴욕 메츠", "ORG"), None),
+        ("중국 정부", entity_key("중국 정부", "ORG"), None),
+    ]
+
+
 def test_an_address_counts_for_the_known_places_in_it_and_the_place_it_ends_in() -> None:
     found = find_mentions(
         None, "부산국제영화제는 부산 해운대구 영화의전당 일대에서 열린다.", "ko", load_gazetteer()
