@@ -820,6 +820,12 @@ _BYLINE_EN = (
         r"(?:Reporting|Writing|Editing|Additional reporting|Compiled)\s+by\s+"
         r"(?P<names>[^;)\n]{2,120})"
     ),
+    # The wire's credit in a dateline, not the place: SEOUL (Reuters) —, ELLABELL, Ga.
+    # (Meridian Wire) —.
+    re.compile(
+        r"(?:^|\n)[ \t]*[A-Z][A-Z .'’-]*[A-Z](?:,[ \t]+[A-Z][\w.]*)*[ \t]*"
+        r"\((?P<names>[^()\n]{2,40})\)[ \t]*[—–-]"
+    ),
 )
 _INNER_TITLES_EN = frozenset({"ceo", "chairman", "president", "chief", "founder"})
 _FUNCTION_OR_STOP_EN = _FUNCTION_WORDS_EN | _STOP_EN

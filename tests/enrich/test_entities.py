@@ -318,6 +318,24 @@ def test_english_byline_is_not_a_mention() -> None:
     assert keys(found) == {"org:samsung-electronics"}
 
 
+def test_a_wires_credit_in_an_english_dateline_is_not_a_mention() -> None:
+    found = find_mentions(
+        "Prices and shifts",
+        "SEOUL (Yonhap) -- Samsung Electronics said prices would rise.\n"
+        "ELLABELL, Ga. (Meridian Wire) — Hyundai Motor will add a shift near Savannah.",
+        "en",
+        load_gazetteer(),
+    )
+    assert not [m.name for m in found if "Yonhap" in m.name or "Meridian" in m.name]
+    assert {
+        "org:samsung-electronics",
+        "org:hyundai-motor",
+        "loc:seoul",
+        "loc:georgia-us-state",
+        "loc:savannah",
+    } <= keys(found)
+
+
 @pytest.mark.parametrize(
     ("title", "body", "language", "short", "full_key"),
     [
