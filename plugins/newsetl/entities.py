@@ -212,11 +212,10 @@ _STOP_KO = frozenset(
     }
 )
 # Names the rules alone should not keep, but the tagger may: news agencies (mostly credits
-# when untagged), a region, and the country's own institutions, which KLUE and the tagger
-# read as organisations where they act in the sentence (경찰은 ... 밝혔다).
+# when untagged) and the country's own institutions, which KLUE and the tagger read as
+# organisations where they act in the sentence (경찰은 ... 밝혔다).
 _UNTAGGED_STOP_KO = frozenset(
     {
-        "동북아",
         "연합뉴스",
         "뉴시스",
         "뉴스1",
