@@ -747,14 +747,22 @@ def test_a_place_within_places_is_the_narrowest() -> None:
     ]
 
 
+def _mended_and_resolved(text: str, names: list[str], kind: str) -> list[Mention]:
+    """The mentions of the given tagged spans of one kind, each mended as one candidate."""
+    gazetteer = load_gazetteer()
+    tokens = entities.tokenize_korean([text], gazetteer)[0]
+    mended = [
+        entities._korean_cleaned(_tagged(text, name, kind), tokens, gazetteer) for name in names
+    ]
+    return entities._resolve([c for c in mended if isinstance(c, entities._Candidate)])
+
+
 def test_a_place_after_the_places_it_lies_in_is_keyed_by_what_it_names() -> None:
     text = (
         "기상청은 경기 북부와 경북 북동 산간에 한파경보를 내렸다. "
         "대표팀은 경기 고양종합운동장에서 훈련했다. 주민들은 서울 용산구 이태원을 찾았다. "
         "부산 해운대 해수욕장에 인파가 몰렸다."
     )
-    gazetteer = load_gazetteer()
-    tokens = entities.tokenize_korean([text], gazetteer)[0]
     spans = [
         "경기 북부",
         "경북 북동 산간",
@@ -762,11 +770,7 @@ def test_a_place_after_the_places_it_lies_in_is_keyed_by_what_it_names() -> None
         "서울 용산구 이태원",
         "부산 해운대 해수욕장",
     ]
-    mended = [
-        entities._korean_cleaned(_tagged(text, name, "LOCATION"), tokens, gazetteer)
-        for name in spans
-    ]
-    found = entities._resolve([c for c in mended if c is not None])
+    found = _mended_and_resolved(text, spans, "LOCATION")
     # The spans stay as KLUE marks them; a part of a known place counts for the place, and an
     # unknown place for itself, named without the address before it but with the place a
     # common noun is named after (a beach is no name; Haeundae's beach is).
@@ -794,13 +798,8 @@ def test_a_body_named_after_its_district_is_keyed_without_the_city_before_it() -
         "서울 강남경찰서는 인천 인하대병원에 이송된 남성을 조사했다. 서울 중부소방서와 "
         "뉴욕 메츠, 중국 정부도 입장을 냈다."
     )
-    gazetteer = load_gazetteer()
-    tokens = entities.tokenize_korean([text], gazetteer)[0]
     spans = ["서울 강남경찰서", "인천 인하대병원", "서울 중부소방서", "뉴욕 메츠", "중국 정부"]
-    mended = [
-        entities._korean_cleaned(_tagged(text, name, "ORG"), tokens, gazetteer) for name in spans
-    ]
-    found = entities._resolve([c for c in mended if isinstance(c, entities._Candidate)])
+    found = _mended_and_resolved(text, spans, "ORG")
     # A station or hospital with a district's name is itself; one named by common nouns keeps
     # its city (there is a 중부소방서 in many), and teams and governments stay whole.
     assert [(m.name, m.entity_key, m.stands_for) for m in found] == [
