@@ -38,9 +38,10 @@ from newsetl.tagger_en import tag_english
 
 @dataclass(frozen=True)
 class Mention:
-    """One typed mention: the spelling as seen, its type, where it starts, which entity, and
-    the name of an entity the gazetteer does not know where the spelling is not it (the 이 of
-    이 회장 stands for 이재용; 경기 고양종합운동장 names the stadium)."""
+    """One typed mention: the spelling as seen, its type, where it starts, which entity, and,
+    for an entity the gazetteer does not know, the name the mention stands for where that is
+    not its spelling (the 이 of 이 회장 stands for 이재용; 경기 고양종합운동장 for the stadium,
+    고양종합운동장)."""
 
     name: str
     entity_type: str
@@ -298,6 +299,19 @@ _PART_OF_PLACE_KO = frozenset(
     """북부 남부 동부 서부 중부 북동부 북서부 남동부 남서부 동북부 동남부 서북부 서남부 중북부
     중남부 북동 북서 남동 남서 내륙 산간 산지 해안 연안 동해안 서해안 남해안 앞바다 도심 시내
     외곽 전역 지역 지방 북쪽 남쪽 동쪽 서쪽""".split()
+)
+
+# The endings of a body named after its district, which the news writes after its city (서울
+# 강남경찰서): with one, a body after known places is itself, as an unknown place is.
+_ORG_HEADS_IN_ADDRESS_KO = (
+    *ORG_SUFFIXES_KO,
+    "경찰서",
+    "소방서",
+    "병원",
+    "학교",
+    "구청",
+    "시청",
+    "군청",
 )
 
 
@@ -583,20 +597,6 @@ def _korean_cleaned(
             return replace(candidate, entry=place)
         return _place_in_address(candidate, tokens, gazetteer)
     return candidate
-
-
-# The endings of a body named after its district, whom the news places first (서울
-# 강남경찰서): with them, an organisation after known places is itself, as a place is.
-_ORG_HEADS_IN_ADDRESS_KO = (
-    *ORG_SUFFIXES_KO,
-    "경찰서",
-    "소방서",
-    "병원",
-    "학교",
-    "구청",
-    "시청",
-    "군청",
-)
 
 
 def _place_in_address(
