@@ -321,6 +321,12 @@ def _token_at(tokens: Sequence[Any], offset: int) -> int | None:
     return index if index < len(tokens) and tokens[index].start == offset else None
 
 
+def _tokens_in(tokens: Sequence[Any], start: int, end: int) -> list[Any]:
+    """The tokens that start within [start, end) (tokens in text order)."""
+    first = bisect.bisect_left(tokens, start, key=lambda t: t.start)
+    return list(itertools.takewhile(lambda t: t.start < end, itertools.islice(tokens, first, None)))
+
+
 # One-syllable country names that Korean news writes in compounds: 한미 동맹, 남북 회담,
 # 한·일 관계, 북측. The syllables map to the gazetteer spelling of their country.
 _COUNTRY_LETTERS_KO = {
@@ -553,7 +559,7 @@ def _korean_cleaned(
         # One word of four syllables or more made of common nouns is no name (확장현실); a
         # shorter one may be (선미, 태연), and so may a foreign name of several words.
         if len(name) >= 4 and " " not in name:
-            parts = [t for t in tokens if candidate.start <= t.start < candidate.end]
+            parts = _tokens_in(tokens, candidate.start, candidate.end)
             if parts and all(t.tag == "NNG" and t.len >= 2 for t in parts):
                 return None
     elif kind == "ORG":
@@ -610,15 +616,10 @@ def _place_in_address(
     station, school, hospital or other body with a telling ending (서울 강남경찰서 is
     강남경찰서); not a team or government named after its city (뉴욕 메츠, 중국 정부)."""
     words = list(re.finditer(r"\S+", candidate.name))
-    known = 0
-    place: GazetteerEntry | None = None
-    while known < len(words) - 1:
-        entry = gazetteer.lookup(words[known].group(), exact=True)
-        if entry is None or entry.entity_type != "LOCATION":
-            break
-        place, known = entry, known + 1
-    if place is None:
+    places = _leading_places([word.group() for word in words[:-1]], gazetteer)
+    if not places:
         return candidate
+    place, known = places[-1], len(places)
     rest = words[known:]
     if candidate.entity_type == "ORG":
         if not candidate.name.endswith(_ORG_HEADS_IN_ADDRESS_KO):
@@ -626,9 +627,7 @@ def _place_in_address(
     elif all(word.group() in _PART_OF_PLACE_KO for word in rest):
         return replace(candidate, entry=place)
     offset = rest[0].start()
-    start, end = candidate.start + offset, candidate.start + rest[0].end()
-    after = itertools.islice(tokens, bisect.bisect_left(tokens, start, key=lambda t: t.start), None)
-    first = list(itertools.takewhile(lambda t: t.start < end, after))
+    first = _tokens_in(tokens, candidate.start + offset, candidate.start + rest[0].end())
     if first and all(t.tag == "NNG" for t in first):
         offset = words[known - 1].start()
     name = candidate.name[offset:]
@@ -647,12 +646,19 @@ def _place_chain(name: str, gazetteer: Gazetteer) -> GazetteerEntry | None:
     """The last place of a name made of known places, widest first (일본 도쿄: Tokyo; 서울
     고척스카이돔: the dome), so the mention counts for the place it pins down."""
     words = name.split()
-    if len(words) < 2:
-        return None
-    entries = [gazetteer.lookup(word, exact=True) for word in words]
-    if all(entry is not None and entry.entity_type == "LOCATION" for entry in entries):
-        return entries[-1]
-    return None
+    places = _leading_places(words, gazetteer)
+    return places[-1] if len(words) >= 2 and len(places) == len(words) else None
+
+
+def _leading_places(words: Sequence[str], gazetteer: Gazetteer) -> list[GazetteerEntry]:
+    """The known places the words start with, up to the first word that is none."""
+    places: list[GazetteerEntry] = []
+    for word in words:
+        entry = gazetteer.lookup(word, exact=True)
+        if entry is None or entry.entity_type != "LOCATION":
+            break
+        places.append(entry)
+    return places
 
 
 # --- English --------------------------------------------------------------------------------
